@@ -1,0 +1,320 @@
+// Reads and validates a dataset tree completely before anything is written: every problem is
+// collected with its file, record path and line, so one run shows them all.
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { basename, dirname, join, relative, resolve } from "node:path";
+import { LineCounter, parseDocument } from "yaml";
+import type { z } from "zod";
+import {
+  type DepartmentFile,
+  type DocumentFile,
+  type MunicipalityFile,
+  type UnitsFile,
+  departmentFile,
+  documentFile,
+  municipalityFile,
+  unitsFile,
+} from "./format.ts";
+import { isValidMunicipalityCode } from "./municipality-code.ts";
+
+export interface ImportIssue {
+  file: string;
+  /** Record path inside the file, e.g. `projects[3].usage[0].unit`. */
+  path: string;
+  line?: number;
+  message: string;
+}
+
+export interface LoadedDepartment {
+  file: string;
+  order: number;
+  data: DepartmentFile;
+}
+
+/** One source document with everything needed to import it as a whole. */
+export interface DocumentBundle {
+  dir: string;
+  municipality: MunicipalityFile;
+  document: DocumentFile;
+  departments: LoadedDepartment[];
+}
+
+export interface LoadedDataset {
+  units: UnitsFile;
+  bundles: DocumentBundle[];
+}
+
+const DATA_EXTENSIONS = [".yaml", ".yml", ".json"];
+
+export class DatasetInvalidError extends Error {
+  constructor(readonly issues: ImportIssue[]) {
+    super(`${issues.length} problem(s) in the import files:\n${formatIssues(issues)}`);
+    this.name = "DatasetInvalidError";
+  }
+}
+
+export function formatIssues(issues: ImportIssue[]): string {
+  return issues
+    .map((i) => `${i.file}${i.line ? `:${i.line}` : ""}${i.path ? ` ${i.path}` : ""}: ${i.message}`)
+    .join("\n");
+}
+
+function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = "";
+  for (const part of path) {
+    out += typeof part === "number" ? `[${part}]` : out ? `.${String(part)}` : String(part);
+  }
+  return out;
+}
+
+interface ParsedFile<T> {
+  value?: T;
+  lineOf: (path: ReadonlyArray<PropertyKey>) => number | undefined;
+}
+
+function parseFile<T>(
+  file: string,
+  schema: z.ZodType<T>,
+  issues: ImportIssue[],
+  displayRoot: string,
+): ParsedFile<T> {
+  const shown = relative(displayRoot, file) || file;
+  const lineCounter = new LineCounter();
+  const text = readFileSync(file, "utf8");
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const lineOf = (path: ReadonlyArray<PropertyKey>) => {
+    for (let n = path.length; n >= 0; n--) {
+      const node = doc.getIn(path.slice(0, n) as unknown[], true) as
+        | { range?: [number, number, number] }
+        | undefined;
+      if (node && typeof node === "object" && node.range) return lineCounter.linePos(node.range[0]).line;
+    }
+    return undefined;
+  };
+  if (doc.errors.length > 0) {
+    for (const error of doc.errors) {
+      issues.push({
+        file: shown,
+        path: "",
+        line: error.linePos?.[0]?.line,
+        message: `malformed ${file.endsWith(".json") ? "JSON" : "YAML"}: ${error.message.split("\n")[0]}`,
+      });
+    }
+    return { lineOf };
+  }
+  const result = schema.safeParse(doc.toJS());
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      issues.push({ file: shown, path: formatPath(issue.path), line: lineOf(issue.path), message: issue.message });
+    }
+    return { lineOf };
+  }
+  return { value: result.data, lineOf };
+}
+
+function findDataFile(dir: string, stem: string): string | undefined {
+  for (const ext of DATA_EXTENSIONS) {
+    const file = join(dir, stem + ext);
+    if (existsSync(file)) return file;
+  }
+  return undefined;
+}
+
+/** The dataset root is the nearest folder at or above `start` that holds units.yaml. */
+export function findDataRoot(start: string): string | undefined {
+  let dir = resolve(start);
+  if (existsSync(dir) && statSync(dir).isFile()) dir = dirname(dir);
+  for (;;) {
+    if (findDataFile(dir, "units")) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+function findDocumentDirs(path: string): string[] {
+  const dir = resolve(path);
+  if (!statSync(dir).isDirectory()) return [];
+  if (findDataFile(dir, "document")) return [dir];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort()
+    .flatMap((name) => findDocumentDirs(join(dir, name)));
+}
+
+/**
+ * Loads every document folder found at or below `path` (a document folder holds document.yaml;
+ * its parent holds municipality.yaml; an ancestor holds units.yaml) and validates all of it.
+ */
+export function loadDataset(path: string): { dataset: LoadedDataset; issues: ImportIssue[] } {
+  const issues: ImportIssue[] = [];
+  const empty = { dataset: { units: [], bundles: [] }, issues };
+  if (!existsSync(path)) {
+    issues.push({ file: path, path: "", message: "no such file or folder" });
+    return empty;
+  }
+  const root = findDataRoot(path);
+  if (!root) {
+    issues.push({ file: path, path: "", message: "no units.yaml at or above this path: not a dataset folder" });
+    return empty;
+  }
+  const displayRoot = dirname(root);
+  const unitsPath = findDataFile(root, "units") as string;
+  const units = parseFile(unitsPath, unitsFile, issues, displayRoot).value ?? [];
+  const unitKeys = new Set(units.map((u) => u.key));
+
+  const dirs = findDocumentDirs(path);
+  if (dirs.length === 0) {
+    issues.push({ file: relative(displayRoot, resolve(path)) || path, path: "", message: "no document.yaml found at or below this path" });
+  }
+  const bundles: DocumentBundle[] = [];
+  const documentKeys = new Map<string, string>();
+  for (const dir of dirs) {
+    const bundle = loadBundle(dir, unitKeys, issues, displayRoot);
+    if (!bundle) continue;
+    const shown = relative(displayRoot, dir);
+    const previous = documentKeys.get(bundle.document.key);
+    if (previous) {
+      issues.push({ file: shown, path: "key", message: `document key "${bundle.document.key}" is also used by ${previous}` });
+    }
+    documentKeys.set(bundle.document.key, shown);
+    bundles.push(bundle);
+  }
+  return { dataset: { units, bundles }, issues };
+}
+
+function loadBundle(
+  dir: string,
+  unitKeys: Set<string>,
+  issues: ImportIssue[],
+  displayRoot: string,
+): DocumentBundle | undefined {
+  const before = issues.length;
+  const shownDir = relative(displayRoot, dir);
+  const municipalityPath = findDataFile(dirname(dir), "municipality");
+  if (!municipalityPath) {
+    issues.push({ file: relative(displayRoot, dirname(dir)), path: "", message: "municipality.yaml is missing beside this document folder" });
+  }
+  const municipalityParsed = municipalityPath
+    ? parseFile(municipalityPath, municipalityFile, issues, displayRoot)
+    : undefined;
+  const municipality = municipalityParsed?.value;
+  if (municipality && municipalityPath) {
+    const shown = relative(displayRoot, municipalityPath);
+    if (!isValidMunicipalityCode(municipality.code)) {
+      issues.push({
+        file: shown,
+        path: "code",
+        line: municipalityParsed.lineOf(["code"]),
+        message: `"${municipality.code}" is not a valid 全国地方公共団体コード: its check digit is wrong`,
+      });
+    }
+    const folder = basename(dirname(municipalityPath));
+    if (folder !== municipality.code) {
+      issues.push({
+        file: shown,
+        path: "code",
+        line: municipalityParsed.lineOf(["code"]),
+        message: `code "${municipality.code}" does not match its folder "${folder}"`,
+      });
+    }
+  }
+
+  const documentPath = findDataFile(dir, "document") as string;
+  const documentParsed = parseFile(documentPath, documentFile, issues, displayRoot);
+  const document = documentParsed.value;
+  if (document && String(document.fiscalYear) !== basename(dir)) {
+    issues.push({
+      file: relative(displayRoot, documentPath),
+      path: "fiscalYear",
+      line: documentParsed.lineOf(["fiscalYear"]),
+      message: `fiscal year ${document.fiscalYear} does not match its folder "${basename(dir)}"`,
+    });
+  }
+
+  const wardKeys = new Set((municipality?.wards ?? []).map((w) => w.key));
+  const groups = new Map<string, { nameJa: string; nameEn: string; where: string }>();
+  const declareGroup = (g: { key: string; nameJa: string; nameEn: string }, where: string, line?: number) => {
+    const existing = groups.get(g.key);
+    if (existing && (existing.nameJa !== g.nameJa || existing.nameEn !== g.nameEn)) {
+      issues.push({ file: where, path: `beneficiaryGroups`, line, message: `group "${g.key}" is declared differently in ${existing.where}` });
+      return;
+    }
+    if (!existing) groups.set(g.key, { ...g, where });
+  };
+  municipality?.beneficiaryGroups?.forEach((g, i) =>
+    declareGroup(g, relative(displayRoot, municipalityPath as string), municipalityParsed?.lineOf(["beneficiaryGroups", i])),
+  );
+
+  const departmentFiles = readdirSync(dir)
+    .filter((name) => DATA_EXTENSIONS.some((ext) => name.endsWith(ext)))
+    .filter((name) => !/^document\.(ya?ml|json)$/.test(name))
+    .sort();
+  const departments: Array<LoadedDepartment & { lineOf: ParsedFile<unknown>["lineOf"] }> = [];
+  for (const [index, name] of departmentFiles.entries()) {
+    const file = join(dir, name);
+    const parsed = parseFile(file, departmentFile, issues, displayRoot);
+    if (!parsed.value) continue;
+    const shown = relative(displayRoot, file);
+    parsed.value.beneficiaryGroups?.forEach((g, i) => declareGroup(g, shown, parsed.lineOf(["beneficiaryGroups", i])));
+    departments.push({ file: shown, order: index + 1, data: parsed.value, lineOf: parsed.lineOf });
+  }
+  if (departmentFiles.length === 0) {
+    issues.push({ file: shownDir, path: "", message: "no department files beside document.yaml" });
+  }
+
+  // Cross-record checks need every file parsed first.
+  const departmentKeys = new Map<string, string>();
+  const projectKeys = new Map<string, string>();
+  const pageCount = document?.pageCount;
+  for (const dept of departments) {
+    const at = (path: PropertyKey[], message: string) =>
+      issues.push({ file: dept.file, path: formatPath(path), line: dept.lineOf(path), message });
+    const d = dept.data.department;
+    const seen = departmentKeys.get(d.key);
+    if (seen) at(["department", "key"], `department "${d.key}" is also defined in ${seen}`);
+    departmentKeys.set(d.key, dept.file);
+
+    const checkPage = (path: PropertyKey[], value: number | undefined) => {
+      if (value !== undefined && pageCount !== undefined && value > pageCount) {
+        at(path, `page ${value} is outside the document (it has ${pageCount} pages)`);
+      }
+    };
+    const checkFigure = (
+      path: PropertyKey[],
+      figure: { unit: string; ward?: string | undefined; page?: number | undefined },
+    ) => {
+      if (!unitKeys.has(figure.unit)) at([...path, "unit"], `unknown unit "${figure.unit}" (see units.yaml)`);
+      if (figure.ward && !wardKeys.has(figure.ward)) {
+        at([...path, "ward"], `unknown ward "${figure.ward}" (the municipality has: ${[...wardKeys].join(", ") || "no wards"})`);
+      }
+      checkPage([...path, "page"], figure.page);
+    };
+    const checkProject = (path: PropertyKey[], p: DepartmentFile["projects"][number]) => {
+      const other = projectKeys.get(p.key);
+      if (other) at([...path, "key"], `duplicate project key "${p.key}" (also at ${other})`);
+      projectKeys.set(p.key, `${dept.file} ${formatPath(path)}`);
+      checkPage([...path, "page"], p.page);
+      p.beneficiaries?.forEach((b, i) => {
+        checkFigure([...path, "beneficiaries", i], b);
+        if (!groups.has(b.group)) at([...path, "beneficiaries", i, "group"], `unknown beneficiary group "${b.group}"`);
+      });
+      p.usage?.forEach((u, i) => checkFigure([...path, "usage", i], u));
+    };
+    dept.data.projects.forEach((p, i) => {
+      checkProject(["projects", i], p);
+      p.lineItems?.forEach((item, j) => checkProject(["projects", i, "lineItems", j], item));
+    });
+  }
+
+  if (issues.length > before || !municipality || !document) return undefined;
+  return {
+    dir: shownDir,
+    municipality: {
+      ...municipality,
+      beneficiaryGroups: [...groups.entries()].map(([key, g]) => ({ key, nameJa: g.nameJa, nameEn: g.nameEn })),
+    },
+    document,
+    departments: departments.map(({ file, order, data }) => ({ file, order, data })),
+  };
+}
