@@ -40,6 +40,11 @@ const figureBase = {
 export const beneficiaryFigure = z.strictObject({
   group: key.describe("a beneficiary group key"),
   ...figureBase,
+  totalOf: z
+    .array(key)
+    .min(1)
+    .optional()
+    .describe("a total the source states: it must equal the sum of this project's figures of these groups"),
 });
 
 export const usageFigure = z.strictObject({
@@ -49,6 +54,11 @@ export const usageFigure = z.strictObject({
   category: textJa.optional().describe("the sub-table or heading the figure sits under"),
   categoryEn: textEn.optional(),
   ...figureBase,
+  totalOf: z
+    .array(key)
+    .min(1)
+    .optional()
+    .describe("a total the source states: it must equal the sum of this project's figures of these metrics"),
 });
 
 export const projectFlag = z.enum(["NEW", "EXPANDED", "RELISTED"]);

@@ -300,6 +300,8 @@ function loadBundle(
         if (!groups.has(b.group)) at([...path, "beneficiaries", i, "group"], `unknown beneficiary group "${b.group}"`);
       });
       p.usage?.forEach((u, i) => checkFigure([...path, "usage", i], u));
+      checkStatedTotals(path, "beneficiaries", p.beneficiaries ?? [], (b) => b.group, at);
+      checkStatedTotals(path, "usage", p.usage ?? [], (u) => u.metric, at);
     };
     dept.data.projects.forEach((p, i) => {
       checkProject(["projects", i], p);
@@ -317,4 +319,64 @@ function loadBundle(
     document,
     departments: departments.map(({ file, order, data }) => ({ file, order, data })),
   };
+}
+
+interface TotalledFigure {
+  value: string;
+  unit: string;
+  ward?: string | undefined;
+  fiscalYear?: number | undefined;
+  asOf?: string | undefined;
+  category?: string | undefined;
+  totalOf?: string[] | undefined;
+}
+
+/** Scaled integer arithmetic, so 33.3 + 66.7 is exactly 100.0. */
+function sumDecimals(values: string[]): string {
+  const scale = Math.max(0, ...values.map((v) => v.split(".")[1]?.length ?? 0));
+  const total = values.reduce((acc, v) => {
+    const [whole = "0", frac = ""] = v.split(".");
+    return acc + BigInt(whole + frac.padEnd(scale, "0"));
+  }, 0n);
+  const digits = total.toString().padStart(scale + 1, "0");
+  return scale ? `${digits.slice(0, -scale)}.${digits.slice(-scale)}` : digits;
+}
+
+function sameDecimal(a: string, b: string): boolean {
+  const canonical = (v: string) => (v.includes(".") ? v.replace(/0+$/, "").replace(/\.$/, "") : v);
+  return canonical(a) === canonical(b);
+}
+
+function checkStatedTotals<F extends TotalledFigure>(
+  projectPath: PropertyKey[],
+  kind: "beneficiaries" | "usage",
+  figures: F[],
+  keyOf: (figure: F) => string,
+  at: (path: PropertyKey[], message: string) => void,
+) {
+  figures.forEach((total, index) => {
+    if (!total.totalOf) return;
+    const names = new Set(total.totalOf);
+    const parts = figures.filter(
+      (f, i) =>
+        i !== index &&
+        !f.totalOf &&
+        names.has(keyOf(f)) &&
+        f.unit === total.unit &&
+        f.fiscalYear === total.fiscalYear &&
+        f.asOf === total.asOf &&
+        f.category === total.category &&
+        // A total of its own key sums that key's ward breakdown.
+        (keyOf(f) !== keyOf(total) || (f.ward !== undefined && total.ward === undefined)),
+    );
+    const path = [...projectPath, kind, index, "totalOf"];
+    if (parts.length === 0) {
+      at(path, `stated total ${total.value} has no parts: no figures of ${[...names].join(", ")} with the same unit, year and date`);
+      return;
+    }
+    const sum = sumDecimals(parts.map((p) => p.value));
+    if (!sameDecimal(sum, total.value)) {
+      at(path, `stated total ${total.value} does not equal the sum of its ${parts.length} parts (${sum})`);
+    }
+  });
 }
