@@ -53,7 +53,8 @@ export class DatasetInvalidError extends Error {
 }
 
 export function formatIssues(issues: ImportIssue[]): string {
-  return issues
+  return [...issues]
+    .sort((a, b) => a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0))
     .map((i) => `${i.file}${i.line ? `:${i.line}` : ""}${i.path ? ` ${i.path}` : ""}: ${i.message}`)
     .join("\n");
 }

@@ -1,0 +1,91 @@
+// One Kysely factory for both engines: a pg pool when a URL is given, else embedded PGlite.
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import { Kysely, type LogEvent, PostgresDialect } from "kysely";
+import { PGliteDialect } from "kysely-pglite-dialect";
+import pg from "pg";
+import type { Database } from "./types.ts";
+
+export type DatabaseKind = "postgres" | "pglite";
+
+export interface DatabaseOptions {
+  /** postgres://… ; when absent, PGlite is used. */
+  url?: string | undefined;
+  /** PGlite data folder; "memory://" (or undefined with no url) keeps it in memory. */
+  dataDir?: string | undefined;
+  /** Called once per SQL statement sent, for statement counting and logging. */
+  onQuery?: ((event: LogEvent) => void) | undefined;
+  /** pg pool size. */
+  poolSize?: number | undefined;
+  /** Per-statement timeout in milliseconds (statement_timeout). */
+  statementTimeoutMs?: number | undefined;
+}
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  kind: DatabaseKind;
+  /** Cheap liveness probe for /readyz. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+// Exact values travel as strings: int8 ids and sums, numeric figures.
+const { types } = pg;
+types.setTypeParser(types.builtins.INT8, (value) => value);
+types.setTypeParser(types.builtins.NUMERIC, (value) => value);
+
+export async function createDatabase(options: DatabaseOptions = {}): Promise<DatabaseHandle> {
+  const log = options.onQuery;
+  if (options.url) {
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: 5_000,
+      idleTimeoutMillis: 30_000,
+      ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+    });
+    // An idle client losing its server must not crash the process; the pool replaces it.
+    pool.on("error", () => {});
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) });
+    return {
+      db,
+      kind: "postgres",
+      ping: async () => {
+        try {
+          await pool.query("select 1");
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      close: () => db.destroy(),
+    };
+  }
+
+  const dataDir = options.dataDir && options.dataDir !== "memory://" ? options.dataDir : undefined;
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const client = await PGlite.create({
+    ...(dataDir ? { dataDir } : {}),
+    parsers: {
+      20: (value: string) => value,
+      1700: (value: string) => value,
+    },
+  });
+  if (options.statementTimeoutMs) {
+    await client.exec(`set statement_timeout = ${Math.floor(options.statementTimeoutMs)}`);
+  }
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(client), ...(log ? { log } : {}) });
+  return {
+    db,
+    kind: "pglite",
+    ping: async () => {
+      try {
+        await client.query("select 1");
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close: () => db.destroy(),
+  };
+}

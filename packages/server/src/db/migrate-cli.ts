@@ -1,0 +1,11 @@
+import { databaseOptionsFromEnv } from "../config.ts";
+import { createDatabase } from "./database.ts";
+import { migrateToLatest } from "./migrate.ts";
+
+const handle = await createDatabase(databaseOptionsFromEnv());
+try {
+  const applied = await migrateToLatest(handle.db);
+  console.log(applied.length ? `applied: ${applied.join(", ")}` : "database is up to date");
+} finally {
+  await handle.close();
+}
