@@ -331,7 +331,7 @@ async function upsertKeyed(
       oc.columns(["municipality_code", "key"]).doUpdateSet((eb) => ({
         name_ja: eb.ref("excluded.name_ja"),
         name_en: eb.ref("excluded.name_en"),
-        ...(table === "beneficiary_group" ? {} : { sort_order: eb.ref("excluded.sort_order") }),
+        ...(table === "beneficiary_group" ? {} : { sort_order: sql<number>`excluded.sort_order` }),
       })),
     )
     .returning(["id", "key"])

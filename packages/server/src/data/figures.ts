@@ -1,0 +1,53 @@
+// Beneficiary counts and service-usage figures: the numbers each project reports.
+import { type Kysely, sql } from "kysely";
+import type { Database } from "../db/types.ts";
+import { byId, mapPage } from "./catalog.ts";
+import { inKeys, selectByKeys } from "./keys.ts";
+import { type BeneficiaryCount, type UsageFigure, toBeneficiaryCount, toUsageFigure } from "./model.ts";
+import { loadPages, type PageArgs } from "./pagination.ts";
+
+type FigureTable = "beneficiary_count" | "usage_figure";
+type FigureParent = "project_id" | "ward_id" | "group_id";
+
+export async function beneficiaryCountsByKey(db: Kysely<Database>, keys: readonly string[]): Promise<Array<BeneficiaryCount | undefined>> {
+  return (await selectByKeys<any>(db, "beneficiary_count", keys)).map((r) => (r ? toBeneficiaryCount(r) : undefined));
+}
+
+export async function usageFiguresByKey(db: Kysely<Database>, keys: readonly string[]): Promise<Array<UsageFigure | undefined>> {
+  return (await selectByKeys<any>(db, "usage_figure", keys)).map((r) => (r ? toUsageFigure(r) : undefined));
+}
+
+async function figurePages<T>(
+  db: Kysely<Database>,
+  table: FigureTable,
+  column: FigureParent,
+  parentKeys: readonly string[],
+  args: PageArgs,
+  map: (row: any) => T,
+) {
+  const ref = (name: string) => sql.ref(`${table}.${name}`);
+  const base = db.selectFrom(table).selectAll(table).where(inKeys(`${table}.municipality_code`, `${table}.${column}`, parentKeys));
+  const pages = await loadPages({
+    db,
+    base,
+    partitionBy: sql`${ref("municipality_code")} || ':' || ${ref(column)}`,
+    order: [
+      { expression: sql`${ref("project_id")}`, direction: "asc", kind: "integer", name: "project" },
+      { expression: sql`${ref("sort_order")}`, direction: "asc", kind: "integer", name: "sortOrder" },
+      byId(table),
+    ],
+    args,
+  });
+  return parentKeys.map((k) => mapPage(pages.get(k), map));
+}
+
+export const beneficiaryPagesByProject = (db: Kysely<Database>, keys: readonly string[], args: PageArgs) =>
+  figurePages(db, "beneficiary_count", "project_id", keys, args, toBeneficiaryCount);
+export const beneficiaryPagesByGroup = (db: Kysely<Database>, keys: readonly string[], args: PageArgs) =>
+  figurePages(db, "beneficiary_count", "group_id", keys, args, toBeneficiaryCount);
+export const beneficiaryPagesByWard = (db: Kysely<Database>, keys: readonly string[], args: PageArgs) =>
+  figurePages(db, "beneficiary_count", "ward_id", keys, args, toBeneficiaryCount);
+export const usagePagesByProject = (db: Kysely<Database>, keys: readonly string[], args: PageArgs) =>
+  figurePages(db, "usage_figure", "project_id", keys, args, toUsageFigure);
+export const usagePagesByWard = (db: Kysely<Database>, keys: readonly string[], args: PageArgs) =>
+  figurePages(db, "usage_figure", "ward_id", keys, args, toUsageFigure);

@@ -1,0 +1,38 @@
+// Rows of municipal tables are identified by (municipality_code, id): the key string
+// "431001:42" carries both, so lookups stay routable by municipality.
+import { type Kysely, type RawBuilder, sql } from "kysely";
+
+export interface RowKey {
+  municipalityCode: string;
+  id: string;
+}
+
+export function keyOf(municipalityCode: string, id: string): string {
+  return `${municipalityCode}:${id}`;
+}
+
+/** Parses "431001:42"; undefined for anything else (a malformed id finds nothing). */
+export function parseKey(key: string): RowKey | undefined {
+  const match = /^(\d{6}):(\d{1,18})$/.exec(key);
+  return match ? { municipalityCode: match[1] as string, id: match[2] as string } : undefined;
+}
+
+export type MunicipalTable = "ward" | "source_document" | "department" | "beneficiary_group" | "project" | "beneficiary_count" | "usage_figure";
+
+/** One statement for any number of keys; the result is in the order of `keys`, undefined where missing. */
+export async function selectByKeys<Row extends { municipality_code: string; id: string }>(
+  db: Kysely<any>,
+  table: MunicipalTable,
+  keys: readonly string[],
+): Promise<Array<Row | undefined>> {
+  const rows = (await db.selectFrom(table).selectAll().where(inKeys("municipality_code", "id", keys)).execute()) as Row[];
+  const byKey = new Map(rows.map((r) => [keyOf(r.municipality_code, String(r.id)), r]));
+  return keys.map((k) => byKey.get(k));
+}
+
+/** `(code_column, id_column) in ((…), …)` for row keys; false when there are none. */
+export function inKeys(codeColumn: string, idColumn: string, keys: readonly string[]): RawBuilder<boolean> {
+  const parsed = keys.map(parseKey).filter((k): k is RowKey => k !== undefined);
+  if (parsed.length === 0) return sql<boolean>`false`;
+  return sql<boolean>`(${sql.ref(codeColumn)}, ${sql.ref(idColumn)}) in (${sql.join(parsed.map((k) => sql`(${k.municipalityCode}, ${k.id}::bigint)`))})`;
+}

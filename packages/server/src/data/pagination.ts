@@ -1,0 +1,207 @@
+// Keyset pagination for every connection, batched over many parents in one statement:
+// rows are numbered per parent by the requested order, the cursor is the last row's order
+// values, and totals are counted over the filtered set, not the page.
+import { type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from "kysely";
+
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+
+export interface PageArgs {
+  first?: number | null | undefined;
+  last?: number | null | undefined;
+  after?: string | null | undefined;
+  before?: string | null | undefined;
+}
+
+export type SortKind = "text" | "integer" | "decimal" | "boolean";
+
+export interface SortTerm {
+  /** A SQL expression over the base query's tables; must not be null (coalesce it). */
+  expression: RawBuilder<unknown>;
+  direction: "asc" | "desc";
+  kind: SortKind;
+  /** Part of the ordering's signature, so a cursor made for one order is refused by another. */
+  name: string;
+}
+
+/** A client-caused problem with page arguments; the GraphQL layer maps it to BAD_USER_INPUT. */
+export class PaginationError extends Error {
+  constructor(
+    message: string,
+    readonly argumentName: string,
+  ) {
+    super(message);
+    this.name = "PaginationError";
+  }
+}
+
+export interface Edge<T> {
+  cursor: string;
+  node: T;
+}
+
+export interface Page<T> {
+  edges: Edge<T>[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  totalCount: number;
+}
+
+type CursorValue = string | number | boolean;
+
+function signature(order: SortTerm[]): string {
+  return order.map((t) => `${t.name}:${t.direction}`).join(",");
+}
+
+export function encodeCursor(order: SortTerm[], values: CursorValue[]): string {
+  return Buffer.from(JSON.stringify({ o: signature(order), v: values })).toString("base64url");
+}
+
+function isValueOfKind(value: unknown, kind: SortKind): value is CursorValue {
+  switch (kind) {
+    case "text":
+      return typeof value === "string" && value.length <= 10_000;
+    case "integer":
+      return (typeof value === "string" && /^-?\d{1,19}$/.test(value)) || Number.isSafeInteger(value);
+    case "decimal":
+      return (typeof value === "string" && /^-?\d{1,30}(\.\d{1,30})?$/.test(value)) || (typeof value === "number" && Number.isFinite(value));
+    case "boolean":
+      return typeof value === "boolean";
+  }
+}
+
+export function decodeCursor(order: SortTerm[], cursor: string, argumentName: string): CursorValue[] {
+  const invalid = (why: string) =>
+    new PaginationError(`"${argumentName}" is not a valid cursor for this list (${why}); use a cursor this list returned`, argumentName);
+  let parsed: unknown;
+  try {
+    if (!/^[A-Za-z0-9_-]{1,4096}$/.test(cursor)) throw new Error("not base64url");
+    parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+  } catch {
+    throw invalid("it cannot be decoded");
+  }
+  if (!parsed || typeof parsed !== "object") throw invalid("it cannot be decoded");
+  const { o, v } = parsed as { o?: unknown; v?: unknown };
+  if (o !== signature(order)) throw invalid("it was made for a different ordering");
+  if (!Array.isArray(v) || v.length !== order.length || !v.every((value, i) => isValueOfKind(value, (order[i] as SortTerm).kind))) {
+    throw invalid("it has been altered");
+  }
+  return v as CursorValue[];
+}
+
+export function pageSize(args: PageArgs): { size: number; backward: boolean } {
+  for (const name of ["first", "last"] as const) {
+    const value = args[name];
+    if (value === null || value === undefined) continue;
+    if (!Number.isInteger(value) || value < 0) throw new PaginationError(`"${name}" must be a whole number from 0 to ${MAX_PAGE_SIZE}`, name);
+    if (value > MAX_PAGE_SIZE) throw new PaginationError(`"${name}" is ${value}, above the maximum page size of ${MAX_PAGE_SIZE}; page with "after"/"before" instead`, name);
+  }
+  if (args.first != null && args.last != null) throw new PaginationError(`pass either "first" or "last", not both`, "last");
+  if (args.last != null) return { size: args.last, backward: true };
+  return { size: args.first ?? DEFAULT_PAGE_SIZE, backward: false };
+}
+
+function comparison(direction: "asc" | "desc", side: "after" | "before"): RawBuilder<unknown> {
+  const greater = (direction === "asc") === (side === "after");
+  return sql.raw(greater ? ">" : "<");
+}
+
+/** Rows strictly after (or before) the cursor: an OR over prefixes of equal order values. */
+function cursorCondition(order: SortTerm[], values: CursorValue[], side: "after" | "before"): RawBuilder<boolean> {
+  return sql<boolean>`(${sql.join(
+    values.map((value, i) => {
+      const equalPrefix = values.slice(0, i).map((v, j) => sql`b.${sql.ref(`__o${j}`)} = ${v}`);
+      const term = order[i] as SortTerm;
+      return sql`(${sql.join([...equalPrefix, sql`b.${sql.ref(`__o${i}`)} ${comparison(term.direction, side)} ${value}`], sql` and `)})`;
+    }),
+    sql` or `,
+  )})`;
+}
+
+export interface ConnectionQuery<Row> {
+  db: Kysely<any>;
+  /** The filtered rows; selects the columns the mapper needs. */
+  base: SelectQueryBuilder<any, any, Row>;
+  /** Expression grouping rows into one connection per parent; omit for a root connection. */
+  partitionBy?: RawBuilder<unknown> | undefined;
+  /** Ordering; the last term must make it total (an id). */
+  order: SortTerm[];
+  args: PageArgs;
+}
+
+/**
+ * Pages of rows for many parents in one SQL statement. Returns a map from the parent key
+ * (as text; "" for a root connection) to its page of raw rows.
+ */
+export async function loadPages<Row>(query: ConnectionQuery<Row>): Promise<Map<string, Page<Row>>> {
+  const { size, backward } = pageSize(query.args);
+  const order = query.order;
+  const after = query.args.after != null ? decodeCursor(order, query.args.after, "after") : undefined;
+  const before = query.args.before != null ? decodeCursor(order, query.args.before, "before") : undefined;
+
+  let base = query.base.select(sql<string>`(${query.partitionBy ?? sql`''`})::text`.as("__parent"));
+  order.forEach((term, i) => {
+    base = base.select(term.expression.as(`__o${i}`));
+  });
+  const conditions: RawBuilder<boolean>[] = [];
+  if (after) conditions.push(cursorCondition(order, after, "after"));
+  if (before) conditions.push(cursorCondition(order, before, "before"));
+  const where = conditions.length ? sql.join(conditions, sql` and `) : sql`true`;
+  const windowOrder = sql.join(
+    order.map((term, i) => {
+      const asc = (term.direction === "asc") !== backward;
+      return sql`b.${sql.ref(`__o${i}`)} ${sql.raw(asc ? "asc" : "desc")}`;
+    }),
+  );
+
+  const result = await sql<Row & { __parent: string; __total: number; __rn: number | null } & Record<string, unknown>>`
+    with base as (${base}),
+    totals as (select __parent, count(*)::int as __total from base group by __parent),
+    paged as (
+      select b.*, row_number() over (partition by b.__parent order by ${windowOrder})::int as __rn
+      from base b where ${where}
+    )
+    select t.__total, t.__parent as __tparent, p.*
+    from totals t left join paged p on p.__parent = t.__parent and p.__rn <= ${size + 1}
+    order by t.__parent, p.__rn`.execute(query.db);
+
+  const pages = new Map<string, Page<Row>>();
+  const rowsByParent = new Map<string, { total: number; rows: Array<Record<string, unknown>> }>();
+  for (const row of result.rows) {
+    const parent = String(row.__tparent);
+    let entry = rowsByParent.get(parent);
+    if (!entry) {
+      entry = { total: row.__total, rows: [] };
+      rowsByParent.set(parent, entry);
+    }
+    if (row.__rn !== null && row.__rn !== undefined) entry.rows.push(row);
+  }
+  for (const [parent, { total, rows }] of rowsByParent) {
+    const hasMore = rows.length > size;
+    const pageRows = rows.slice(0, size);
+    if (backward) pageRows.reverse();
+    const edges = pageRows.map((row) => {
+      const cursor = encodeCursor(
+        order,
+        order.map((_, i) => row[`__o${i}`] as CursorValue),
+      );
+      const node = { ...row };
+      for (const key of Object.keys(node)) if (key.startsWith("__")) delete node[key];
+      return { cursor, node: node as Row };
+    });
+    pages.set(parent, {
+      edges,
+      totalCount: total,
+      pageInfo: {
+        hasNextPage: backward ? before !== undefined : hasMore,
+        hasPreviousPage: backward ? hasMore : after !== undefined,
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges.at(-1)?.cursor ?? null,
+      },
+    });
+  }
+  return pages;
+}
+
+export function emptyPage<T>(): Page<T> {
+  return { edges: [], totalCount: 0, pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } };
+}

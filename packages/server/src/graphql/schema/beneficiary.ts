@@ -1,0 +1,60 @@
+import { beneficiaryGroupPages } from "../../data/departments.ts";
+import { beneficiaryPagesByGroup } from "../../data/figures.ts";
+import type { BeneficiaryCount, BeneficiaryGroup } from "../../data/model.ts";
+import { projectPagesByBeneficiaryGroup } from "../../data/projects.ts";
+import { builder } from "../builder.ts";
+import { loadAll } from "./connections.ts";
+import { loadPage } from "./connections.ts";
+import { FigureRef } from "./figure.ts";
+
+export const BeneficiaryGroupRef = builder.node("BeneficiaryGroup", {
+  description: "A group of people a project serves (受益者), e.g. 住民税非課税世帯 (households exempt from resident tax).",
+  id: { resolve: (g) => g.key },
+  loadMany: (ids, context) => loadAll(context.loaders.beneficiaryGroup, ids),
+  fields: (t) => ({
+    slug: t.exposeString("slug", { description: "Stable key of the group, shared across years (and across cities where the meaning is the same)." }),
+    name: t.exposeString("nameJa", { description: "Name in Japanese (受益者区分), as printed." }),
+    nameEn: t.exposeString("nameEn", { description: "Name in English." }),
+    municipality: t.field({
+      type: "Municipality",
+      description: "The municipality whose reports name this group.",
+      resolve: async (g, _args, context) => (await context.loaders.municipality.load(g.municipalityCode))!,
+    }),
+    projects: t.connection({
+      type: "Project",
+      description: "Projects (事業) that report serving this group, in report order.",
+      resolve: (g, args, context) => loadPage(context, "group.projects", g.key, args, (keys, a) => projectPagesByBeneficiaryGroup(context.db, keys, a)),
+    }),
+    counts: t.connection({
+      type: "BeneficiaryCount",
+      description: "Every count of this group (受益者数) across projects.",
+      resolve: (g, args, context) => loadPage(context, "group.counts", g.key, args, (keys, a) => beneficiaryPagesByGroup(context.db, keys, a)),
+    }),
+  }),
+});
+
+export const BeneficiaryCountRef = builder.node("BeneficiaryCount", {
+  description: "How many members of a beneficiary group a project served (受益者数).",
+  interfaces: [FigureRef],
+  id: { resolve: (b) => b.key },
+  loadMany: (ids, context) => loadAll(context.loaders.beneficiaryCount, ids),
+  fields: (t) => ({
+    group: t.field({
+      type: "BeneficiaryGroup",
+      description: "The group counted (受益者).",
+      resolve: async (b, _args, context) => (await context.loaders.beneficiaryGroup.load(b.groupKey))!,
+    }),
+    label: t.string({
+      description: "The group's name in Japanese, for display beside the value.",
+      resolve: async (b, _args, context) => (await context.loaders.beneficiaryGroup.load(b.groupKey))?.nameJa ?? "",
+    }),
+  }),
+});
+
+builder.queryField("beneficiaryGroups", (t) =>
+  t.connection({
+    type: "BeneficiaryGroup",
+    description: "Beneficiary groups (受益者) named in the reports, by name.",
+    resolve: async (_root, args, context) => (await beneficiaryGroupPages(context.db, null, args))[0]!,
+  }),
+);

@@ -1,0 +1,15 @@
+// Imports every type module (each registers itself on the builder), then builds the schema.
+import { lexicographicSortSchema } from "graphql";
+import { builder } from "../builder.ts";
+import "./unit.ts";
+import "./fiscal-year.ts";
+import "./municipality.ts";
+import "./ward.ts";
+import "./document.ts";
+import "./department.ts";
+import "./figure.ts";
+import "./beneficiary.ts";
+import "./usage.ts";
+import "./project.ts";
+
+export const schema = lexicographicSortSchema(builder.toSchema());

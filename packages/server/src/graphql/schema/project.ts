@@ -1,0 +1,101 @@
+import { beneficiaryPagesByProject, usagePagesByProject } from "../../data/figures.ts";
+import type { Project } from "../../data/model.ts";
+import { lineItemPages, projectPage } from "../../data/projects.ts";
+import { builder } from "../builder.ts";
+import { loadAll } from "./connections.ts";
+import { loadPage } from "./connections.ts";
+
+export const ProjectFlagEnum = builder.enumType("ProjectFlag", {
+  description: "Marks the report puts on a project.",
+  values: {
+    NEW: { description: "New this year (新規)." },
+    EXPANDED: { description: "Expanded this year (拡充)." },
+    RELISTED: { description: "Listed again from another section (再掲): do not add its amount twice." },
+  },
+});
+
+export const ProjectRef = builder.node("Project", {
+  description: "A welfare project (事業) of a department in one fiscal year, with its spending (実績額) and results.",
+  id: { resolve: (p) => p.key },
+  loadMany: (ids, context) => loadAll(context.loaders.project, ids),
+  fields: (t) => ({
+    seriesKey: t.exposeString("seriesKey", { description: "Stable key that follows the same project across fiscal years." }),
+    name: t.exposeString("nameJa", { description: "Name as printed (事業名), in Japanese." }),
+    nameEn: t.exposeString("nameEn", { description: "Name in English." }),
+    description: t.exposeString("descriptionJa", { nullable: true, description: "What was done (事業内容), in Japanese, as printed." }),
+    descriptionEn: t.exposeString("descriptionEn", { nullable: true, description: "What was done, in English, where translated." }),
+    fiscalYear: t.field({
+      type: "FiscalYear",
+      description: "The fiscal year (年度) of the results.",
+      resolve: async (p, _args, context) => (await context.loaders.fiscalYear.load(p.fiscalYear))!,
+    }),
+    amountThousandYen: t.field({
+      type: "BigInt",
+      nullable: true,
+      description: "Actual spending (実績額) in thousand yen (千円), as printed; null where the report shows ー or no amount.",
+      resolve: (p) => p.amountThousandYen,
+    }),
+    amountYen: t.field({
+      type: "BigInt",
+      nullable: true,
+      description: "Actual spending (実績額) in yen (円): amountThousandYen × 1000.",
+      resolve: (p) => (p.amountThousandYen === null ? null : (BigInt(p.amountThousandYen) * 1000n).toString()),
+    }),
+    amountNote: t.exposeString("amountNote", { nullable: true, description: "Qualifier of the amount as printed, e.g. 扶助費のみ (benefit payments only)." }),
+    flags: t.field({ type: [ProjectFlagEnum], description: "New (新規), expanded (拡充), re-listed (再掲).", resolve: (p) => p.flags }),
+    municipality: t.field({
+      type: "Municipality",
+      description: "The municipality running the project.",
+      resolve: async (p, _args, context) => (await context.loaders.municipality.load(p.municipalityCode))!,
+    }),
+    department: t.field({
+      type: "Department",
+      description: "The department (所属) running the project.",
+      resolve: async (p, _args, context) => (await context.loaders.department.load(p.departmentKey))!,
+    }),
+    parent: t.field({
+      type: "Project",
+      nullable: true,
+      description: "For a line item, the project it is listed inside; null for a top-level project.",
+      resolve: async (p, _args, context) => (p.parentKey ? ((await context.loaders.project.load(p.parentKey)) ?? null) : null),
+    }),
+    lineItems: t.connection({
+      type: "Project",
+      description: "Line items listed inside this project, each with its own amount (内訳).",
+      resolve: (p, args, context) => loadPage(context, "project.lineItems", p.key, args, (keys, a) => lineItemPages(context.db, keys, a)),
+    }),
+    beneficiaries: t.connection({
+      type: "BeneficiaryCount",
+      description: "Who the project served (受益者) and how many.",
+      resolve: (p, args, context) => loadPage(context, "project.beneficiaries", p.key, args, (keys, a) => beneficiaryPagesByProject(context.db, keys, a)),
+    }),
+    usage: t.connection({
+      type: "UsageFigure",
+      description: "How much the project was used (利用実績): counts, rates, ward breakdowns.",
+      resolve: (p, args, context) => loadPage(context, "project.usage", p.key, args, (keys, a) => usagePagesByProject(context.db, keys, a)),
+    }),
+    source: t.field({
+      type: "SourceReference",
+      description: "Document and page the project was taken from (出典).",
+      resolve: (p) => ({ documentKey: p.documentKey, page: p.page }),
+    }),
+  }),
+});
+
+builder.queryField("projects", (t) =>
+  t.connection({
+    type: "Project",
+    description: "Projects (事業) of every municipality and year, in report order (line items included).",
+    resolve: (_root, args, context) => projectPage(context.db, args),
+  }),
+);
+
+builder.queryField("project", (t) =>
+  t.field({
+    type: "Project",
+    nullable: true,
+    description: "A project by its global ID; null when it does not exist.",
+    args: { id: t.arg.globalID({ required: true, for: ProjectRef, description: "Global ID of the project." }) },
+    resolve: async (_root, { id }, context) => (await context.loaders.project.load(id.id)) ?? null,
+  }),
+);
