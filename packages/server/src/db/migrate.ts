@@ -1,16 +1,28 @@
-import { promises as fs } from "node:fs";
+import { readdir } from "node:fs/promises";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { FileMigrationProvider, type Kysely, Migrator } from "kysely";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
 
 export const migrationsFolder = fileURLToPath(new URL("../../../../migrations", import.meta.url));
 
+/**
+ * Imports migrations from our own module, not Kysely's FileMigrationProvider: its import()
+ * lives in node_modules, where tsx and vitest do not transform TypeScript.
+ */
+const provider: MigrationProvider = {
+  async getMigrations() {
+    const files = (await readdir(migrationsFolder)).filter((f) => /^\d{4}_\d{2}_\d{2}_\d{6}_[a-z0-9_]+\.ts$/.test(f)).sort();
+    const migrations: Record<string, Migration> = {};
+    for (const file of files) {
+      migrations[file.replace(/\.ts$/, "")] = (await import(pathToFileURL(path.join(migrationsFolder, file)).href)) as Migration;
+    }
+    return migrations;
+  },
+};
+
 /** Applies every pending migration; throws with the failing migration's name. */
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  const migrator = new Migrator({
-    db,
-    provider: new FileMigrationProvider({ fs, path, migrationFolder: migrationsFolder }),
-  });
+  const migrator = new Migrator({ db, provider });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === "Error");
   if (error) {

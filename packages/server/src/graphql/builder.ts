@@ -51,8 +51,14 @@ export const builder = new SchemaBuilder<{
     idFieldOptions: { description: "Opaque global identifier (Relay), stable across imports of the same data." },
     nodeTypeOptions: { description: "An object with a global identifier, fetchable with `node(id)`." },
     pageInfoTypeOptions: { description: "Where a page sits in its connection (Relay cursor pagination)." },
-    nodeQueryOptions: { description: "Fetches any object by its global ID; null when it does not exist." },
-    nodesQueryOptions: { description: "Fetches objects by global IDs, in order; null for each that does not exist (at most 100)." },
+    nodeQueryOptions: {
+      description: "Fetches any object by its global ID; null when it does not exist.",
+      args: { id: { description: "Global ID, as returned in `id`." } },
+    },
+    nodesQueryOptions: {
+      description: "Fetches objects by global IDs, in order; null for each that does not exist (at most 100).",
+      args: { ids: { description: "Global IDs, as returned in `id`." } },
+    },
     cursorFieldOptions: { description: "Opaque cursor of this edge, for `after`/`before`." },
     firstArgOptions: { description: "Page size from the start or after `after` (0–100, default 20)." },
     lastArgOptions: { description: "Page size from the end or before `before` (0–100)." },
@@ -65,7 +71,8 @@ export const builder = new SchemaBuilder<{
     pageInfoFieldOptions: { description: "Pagination state of this page." },
     edgesFieldOptions: { nullable: false, description: "The items of this page with their cursors." },
     nodeFieldOptions: { nullable: false, description: "The item." },
-    defaultConnectionTypeOptions: {},
+    defaultConnectionTypeOptions: { description: "A page of a list (Relay cursor connection), with the total count of the whole list." },
+    defaultEdgeTypeOptions: { description: "An item of a list with its cursor." },
   },
 });
 

@@ -1,0 +1,33 @@
+// A migrated database loaded with the bundled dataset, and the Yoga app over it.
+import type { DatabaseKind } from "../../packages/server/src/db/database.ts";
+import { loadBundledDataset } from "../../packages/server/src/app-database.ts";
+import { type App, createApp } from "../../packages/server/src/yoga.ts";
+import { createTestDatabase, type TestDatabase } from "./databases.ts";
+
+export interface TestApp {
+  app: App;
+  database: TestDatabase;
+  /** POSTs a GraphQL request through yoga.fetch (the whole HTTP pipeline, in process). */
+  graphql<T = any>(query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: { data?: T; errors?: Array<{ message: string; extensions?: Record<string, any>; path?: unknown[] }> } }>;
+  close(): Promise<void>;
+}
+
+export async function startTestApp(kind: DatabaseKind, options: { load?: boolean } = {}): Promise<TestApp> {
+  const database = await createTestDatabase(kind);
+  if (options.load !== false) await loadBundledDataset(database);
+  const errors: unknown[] = [];
+  const app = createApp({ database, logError: (_message, error) => errors.push(error) });
+  return {
+    app,
+    database,
+    async graphql(query, variables) {
+      const response = await app.fetch("http://localhost/graphql", {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/graphql-response+json" },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: response.status, body: (await response.json()) as any };
+    },
+    close: () => database.drop(),
+  };
+}

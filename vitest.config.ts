@@ -1,0 +1,15 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  // graphql ships .mjs and .js builds; one instance must serve Pothos, Yoga and the tests.
+  resolve: { alias: { graphql: "graphql/index.js" } },
+  test: {
+    include: ["tests/**/*.test.ts", "packages/*/src/**/*.test.ts"],
+    globalSetup: ["tests/support/global-setup.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // Two cores: files run in parallel forks, each with its own databases.
+    pool: "forks",
+    maxWorkers: 2,
+  },
+});
