@@ -149,6 +149,22 @@ describe.each(engines())("the graph on %s", (kind) => {
     expect(absent.body.data.project).toBeNull();
   });
 
+  it("refuses malformed IDs, IDs of the wrong type and oversized lookups with BAD_USER_INPUT", async () => {
+    const malformed = await t.graphql(`{ node(id: "abc") { id } }`);
+    expect(malformed.body.errors?.[0]).toMatchObject({ extensions: { code: "BAD_USER_INPUT" }, path: ["node"] });
+    expect(malformed.body.errors?.[0]?.message).toMatch(/not a valid ID/);
+    const { body } = await t.graphql(`{ departments(first: 1) { nodes { id } } }`);
+    const wrongType = await t.graphql(`query($id: ID!) { project(id: $id) { name } }`, { id: body.data.departments.nodes[0].id });
+    expect(wrongType.body.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    const ids = Array.from({ length: 101 }, (_, i) => Buffer.from(`Project:431001:${i + 1}`).toString("base64"));
+    const tooMany = await t.graphql(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids });
+    expect(tooMany.body.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(tooMany.body.errors?.[0]?.message).toMatch(/at most 100/);
+    const hundred = await t.graphql(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: ids.slice(0, 100) });
+    expect(hundred.body.errors).toBeUndefined();
+    expect(hundred.body.data.nodes).toHaveLength(100);
+  });
+
   it("keeps the number of SQL statements tied to query depth, not to the number of rows", async () => {
     const query = (n: number) => `{
       departments(first: ${n}) { nodes { name municipality { name } projects(first: ${n}) { nodes {

@@ -14,6 +14,9 @@ import type {
   Ward,
 } from "../data/model.ts";
 import type { Context } from "./context.ts";
+import { userInputError } from "./errors.ts";
+
+export const MAX_NODES_PER_LOOKUP = 100;
 
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -56,8 +59,20 @@ export const builder = new SchemaBuilder<{
       args: { id: { description: "Global ID, as returned in `id`." } },
     },
     nodesQueryOptions: {
-      description: "Fetches objects by global IDs, in order; null for each that does not exist (at most 100).",
+      description: `Fetches objects by global IDs, in order; null for each that does not exist (at most ${MAX_NODES_PER_LOOKUP}).`,
       args: { ids: { description: "Global IDs, as returned in `id`." } },
+      resolve: (_root, { ids }, _context, _info, resolveNodes) => {
+        if (ids.length > MAX_NODES_PER_LOOKUP) {
+          throw userInputError(`"ids" has ${ids.length} IDs; at most ${MAX_NODES_PER_LOOKUP} can be fetched at once`, { argumentName: "ids" });
+        }
+        return resolveNodes(ids);
+      },
+    },
+    decodeGlobalID: (globalID) => {
+      const decoded = /^[A-Za-z0-9+/=_-]{1,200}$/.test(globalID) ? Buffer.from(globalID, "base64").toString("utf8") : "";
+      const match = /^([A-Za-z]+):([0-9:]{1,40})$/.exec(decoded);
+      if (!match) throw userInputError(`"${globalID.slice(0, 100)}" is not a valid ID: use an \`id\` this API returned`, { argumentName: "id" });
+      return { typename: match[1] as string, id: match[2] as string };
     },
     cursorFieldOptions: { description: "Opaque cursor of this edge, for `after`/`before`." },
     firstArgOptions: { description: "Page size from the start or after `after` (0–100, default 20)." },

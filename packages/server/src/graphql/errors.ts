@@ -1,5 +1,6 @@
 // Client-caused failures get a stable code and a message that says what to change; anything
 // else is masked to "Unexpected error." and logged with the request id the client also sees.
+import { PothosValidationError } from "@pothos/core";
 import { GraphQLError } from "graphql";
 import { PaginationError } from "../data/pagination.ts";
 
@@ -12,5 +13,8 @@ export function userInputError(message: string, extensions: Record<string, unkno
 /** Maps a domain error to its public GraphQL form; undefined when it is not a client error. */
 export function publicError(error: unknown): GraphQLError | undefined {
   if (error instanceof PaginationError) return userInputError(error.message, { argumentName: error.argumentName });
+  // Pothos refuses an ID of the wrong type for a typed argument (e.g. a Department ID for project(id)).
+  if (error instanceof PothosValidationError) return userInputError(error.message);
+  if (error instanceof GraphQLError && error.extensions.code) return error;
   return undefined;
 }
