@@ -81,6 +81,15 @@ function parseFile<T>(
   const shown = relative(displayRoot, file) || file;
   const lineCounter = new LineCounter();
   const text = readFileSync(file, "utf8");
+  // YAML would accept JSON's near misses (trailing commas, comments, single quotes); a .json
+  // file must be JSON, so JSON.parse judges it and YAML only maps record paths to lines.
+  if (file.endsWith(".json")) {
+    const error = jsonSyntaxError(text);
+    if (error) {
+      issues.push({ file: shown, path: "", line: error.line, message: `malformed JSON: ${error.message}` });
+      return { lineOf: () => undefined };
+    }
+  }
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const lineOf = (path: ReadonlyArray<PropertyKey>) => {
     for (let n = path.length; n >= 0; n--) {
@@ -110,6 +119,18 @@ function parseFile<T>(
     return { lineOf };
   }
   return { value: result.data, lineOf };
+}
+
+function jsonSyntaxError(text: string): { message: string; line: number } | undefined {
+  try {
+    JSON.parse(text);
+    return undefined;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    // V8 names the offset ("… in JSON at position 8"); without one the input ended early.
+    const position = Number(/at position (\d+)/.exec(message)?.[1] ?? text.length);
+    return { message: message.replace(/ \(line \d+ column \d+\)$/, ""), line: text.slice(0, position).split("\n").length };
+  }
 }
 
 function findDataFile(dir: string, stem: string): string | undefined {
