@@ -3,11 +3,9 @@
 // 1 invalid files or a failed write (nothing changed), 2 wrong usage.
 import { resolve } from "node:path";
 import { databaseOptionsFromEnv } from "../config.ts";
-import { createDatabase } from "../db/database.ts";
-import { migrateToLatest } from "../db/migrate.ts";
 import { formatIssues, loadDataset } from "./load.ts";
 import { progressReporter } from "./progress.ts";
-import { type DatasetCounts, countDataset, importDataset } from "./write.ts";
+import type { DatasetCounts } from "./write.ts";
 
 const args = process.argv.slice(2);
 const dryRun = args.includes("--dry-run");
@@ -37,6 +35,12 @@ if (issues.length) {
   console.error(`\n${issues.length} problem(s); nothing was imported.`);
   process.exit(1);
 }
+// The database drivers take most of the start-up time; validation alone does not need them.
+const [{ createDatabase }, { migrateToLatest }, { countDataset, importDataset }] = await Promise.all([
+  import("../db/database.ts"),
+  import("../db/migrate.ts"),
+  import("./write.ts"),
+]);
 if (dryRun) {
   const counts = countDataset(dataset);
   console.log(`valid: ${counts.documents} document(s): ${describeCounts(counts)}. Nothing written (--dry-run).`);
