@@ -1,9 +1,11 @@
-// pnpm db:import <path…> [--dry-run]: validate everything, then write in one transaction.
+// pnpm db:import <path> [--dry-run] (or the package bin, welfare-graph-import): validate
+// everything, then write in one transaction. Exit codes: 0 imported (or valid with --dry-run),
+// 1 invalid files or a failed write (nothing changed), 2 wrong usage.
+import { resolve } from "node:path";
 import { databaseOptionsFromEnv } from "../config.ts";
-import { createDatabase } from "../db/database.ts";
-import { migrateToLatest } from "../db/migrate.ts";
 import { formatIssues, loadDataset } from "./load.ts";
-import { type ImportProgress, importDataset } from "./write.ts";
+import { progressReporter } from "./progress.ts";
+import type { DatasetCounts } from "./write.ts";
 
 const args = process.argv.slice(2);
 const dryRun = args.includes("--dry-run");
@@ -13,7 +15,19 @@ if (paths.length !== 1 || unknown.length) {
   console.error("usage: pnpm db:import <dataset folder, e.g. data/ or data/431001/2023> [--dry-run]");
   process.exit(2);
 }
-const [path] = paths as [string];
+// `pnpm db:import` runs this script inside packages/server; pnpm keeps the folder it was
+// called from in INIT_CWD, and a relative path means that folder. The bin runs in the caller's
+// own folder, so there the working directory is right.
+const callerFolder = process.env.npm_lifecycle_event === "db:import" && process.env.INIT_CWD ? process.env.INIT_CWD : process.cwd();
+const path = resolve(callerFolder, paths[0] as string);
+
+function describeCounts(c: DatasetCounts): string {
+  return (
+    `${c.departments} departments, ${c.projects} projects (line items included), ` +
+    `${c.beneficiaryFigures + c.usageFigures} figures (${c.beneficiaryFigures} beneficiary, ${c.usageFigures} usage), ` +
+    `total amount ${c.totalAmountThousandYen.toLocaleString("en-US")} thousand yen (top-level projects, re-listed 再掲 ones not counted twice)`
+  );
+}
 
 const { dataset, issues } = loadDataset(path);
 if (issues.length) {
@@ -21,29 +35,24 @@ if (issues.length) {
   console.error(`\n${issues.length} problem(s); nothing was imported.`);
   process.exit(1);
 }
-const projects = dataset.bundles.reduce((n, b) => n + b.departments.reduce((m, d) => m + d.data.projects.length, 0), 0);
+// The database drivers take most of the start-up time; validation alone does not need them.
+const [{ createDatabase }, { migrateToLatest }, { countDataset, importDataset }] = await Promise.all([
+  import("../db/database.ts"),
+  import("../db/migrate.ts"),
+  import("./write.ts"),
+]);
 if (dryRun) {
-  console.log(`${path}: valid — ${dataset.bundles.length} document(s), ${projects} top-level projects. Nothing written (--dry-run).`);
+  const counts = countDataset(dataset);
+  console.log(`valid: ${counts.documents} document(s): ${describeCounts(counts)}. Nothing written (--dry-run).`);
   process.exit(0);
 }
-
-const progress: ImportProgress = process.stderr.isTTY
-  ? ({ bundle, step, done, total }) => {
-      const width = 30;
-      const filled = Math.round((done / total) * width);
-      process.stderr.write(`\r\x1b[K${bundle} [${"#".repeat(filled)}${"-".repeat(width - filled)}] ${done}/${total} ${step}`);
-      if (done === total) process.stderr.write("\n");
-    }
-  : ({ bundle, step, done, total }) => console.error(`${bundle}: ${done}/${total} ${step}`);
 
 const handle = await createDatabase(databaseOptionsFromEnv());
 try {
   await migrateToLatest(handle.db);
-  const s = await importDataset(handle.db, dataset, progress);
+  const summary = await importDataset(handle.db, dataset, progressReporter(process.stderr));
   console.log(
-    `imported ${s.documents} document(s) (${s.unchangedDocuments} unchanged): ${s.departments} departments, ` +
-      `${s.projects} projects, ${s.beneficiaryFigures} beneficiary figures, ${s.usageFigures} usage figures, ` +
-      `total ${s.totalAmountThousandYen.toLocaleString("en-US")} thousand yen`,
+    `imported ${summary.documents} document(s), ${summary.unchangedDocuments} of them unchanged: ${describeCounts(summary)}`,
   );
 } catch (error) {
   console.error(`import failed, nothing was changed: ${error instanceof Error ? error.message : String(error)}`);

@@ -2,13 +2,13 @@
 // of the JSON Schema in docs/ (see json-schema.ts).
 import { z } from "zod";
 
-const key = z
+export const key = z
   .string()
   .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "must be kebab-case ASCII (a-z, 0-9, -)");
 const upperKey = z.string().regex(/^[A-Z][A-Z0-9_]*$/, "must be SCREAMING_CASE ASCII");
 const textJa = z.string().trim().min(1);
 const textEn = z.string().trim().min(1);
-const page = z.number().int().positive();
+export const page = z.number().int().positive();
 const fiscalYear = z.number().int().min(1868).max(2200);
 
 /** Exact decimal as written: YAML numbers are accepted, and strings keep precision. */
@@ -69,9 +69,14 @@ const projectFields = {
   nameEn: textEn,
   page,
   amountThousandYen: z
-    .number()
+    .number({
+      error: (issue) =>
+        issue.input === undefined
+          ? "required: the 実績額 in thousand yen, or null where the source shows ー"
+          : `must be a number of thousand yen, or null where the source shows ー (got ${JSON.stringify(issue.input)})`,
+    })
     .int("must be a whole number of thousand yen")
-    .nonnegative()
+    .nonnegative("must not be negative: 実績額 is zero or more thousand yen")
     .max(Number.MAX_SAFE_INTEGER)
     .nullable()
     .describe("実績額 in thousand yen; null where the source shows ー"),
@@ -86,11 +91,21 @@ const projectFields = {
 export const lineItem = z.strictObject(projectFields);
 export const project = z.strictObject({ ...projectFields, lineItems: z.array(lineItem).optional() });
 
+export const departmentHeader = z.strictObject(
+  { key, nameJa: textJa, nameEn: textEn },
+  {
+    error: (issue) =>
+      issue.input === undefined
+        ? "missing: every department file starts with department: { key, nameJa, nameEn }, the department (所属) its projects belong to"
+        : undefined,
+  },
+);
+
 export const beneficiaryGroup = z.strictObject({ key, nameJa: textJa, nameEn: textEn });
 
 /** One department's pages of one document: data/<code>/<year>/<nn>-<department>.yaml */
 export const departmentFile = z.strictObject({
-  department: z.strictObject({ key, nameJa: textJa, nameEn: textEn }),
+  department: departmentHeader,
   beneficiaryGroups: z.array(beneficiaryGroup).optional(),
   projects: z.array(project).min(1),
 });
@@ -108,6 +123,8 @@ export const documentFile = z.strictObject({
   publisherJa: textJa.optional(),
 });
 
+export const ward = z.strictObject({ key: upperKey, nameJa: textJa, nameEn: textEn });
+
 /** data/<code>/municipality.yaml */
 export const municipalityFile = z.strictObject({
   code: z.string().regex(/^\d{6}$/, "must be the 6-digit 全国地方公共団体コード"),
@@ -115,12 +132,13 @@ export const municipalityFile = z.strictObject({
   nameEn: textEn,
   prefectureJa: textJa,
   prefectureEn: textEn,
-  wards: z.array(z.strictObject({ key: upperKey, nameJa: textJa, nameEn: textEn })).optional(),
+  wards: z.array(ward).optional(),
   beneficiaryGroups: z.array(beneficiaryGroup).optional(),
 });
 
 /** data/units.yaml */
-export const unitsFile = z.array(z.strictObject({ key: upperKey, nameJa: textJa, nameEn: textEn }));
+export const unit = z.strictObject({ key: upperKey, nameJa: textJa, nameEn: textEn });
+export const unitsFile = z.array(unit);
 
 export type DepartmentFile = z.infer<typeof departmentFile>;
 export type DocumentFile = z.infer<typeof documentFile>;

@@ -5,14 +5,25 @@ import { basename, dirname, join, relative, resolve } from "node:path";
 import { LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
 import {
+  type BeneficiaryFigureInput,
   type DepartmentFile,
   type DocumentFile,
   type MunicipalityFile,
   type UnitsFile,
+  type UsageFigureInput,
+  beneficiaryFigure,
+  beneficiaryGroup,
   departmentFile,
+  departmentHeader,
   documentFile,
+  key,
   municipalityFile,
+  page,
+  project,
+  unit,
   unitsFile,
+  usageFigure,
+  ward,
 } from "./format.ts";
 import { isValidMunicipalityCode } from "./municipality-code.ts";
 
@@ -69,6 +80,8 @@ function formatPath(path: ReadonlyArray<PropertyKey>): string {
 
 interface ParsedFile<T> {
   value?: T;
+  /** The file's content when it is well-formed but not valid: what is valid in it still gets checked. */
+  raw?: unknown;
   lineOf: (path: ReadonlyArray<PropertyKey>) => number | undefined;
 }
 
@@ -81,6 +94,15 @@ function parseFile<T>(
   const shown = relative(displayRoot, file) || file;
   const lineCounter = new LineCounter();
   const text = readFileSync(file, "utf8");
+  // YAML would accept JSON's near misses (trailing commas, comments, single quotes); a .json
+  // file must be JSON, so JSON.parse judges it and YAML only maps record paths to lines.
+  if (file.endsWith(".json")) {
+    const error = jsonSyntaxError(text);
+    if (error) {
+      issues.push({ file: shown, path: "", line: error.line, message: `malformed JSON: ${error.message}` });
+      return { lineOf: () => undefined };
+    }
+  }
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const lineOf = (path: ReadonlyArray<PropertyKey>) => {
     for (let n = path.length; n >= 0; n--) {
@@ -91,25 +113,39 @@ function parseFile<T>(
     }
     return undefined;
   };
-  if (doc.errors.length > 0) {
-    for (const error of doc.errors) {
-      issues.push({
-        file: shown,
-        path: "",
-        line: error.linePos?.[0]?.line,
-        message: `malformed ${file.endsWith(".json") ? "JSON" : "YAML"}: ${error.message.split("\n")[0]}`,
-      });
-    }
+  const [syntaxError, ...cascade] = doc.errors;
+  if (syntaxError) {
+    // After the first syntax error the parser's further complaints mostly echo it.
+    const more = cascade.length ? ` (and ${cascade.length} more syntax error(s) after it; fix this one first)` : "";
+    issues.push({
+      file: shown,
+      path: "",
+      line: lineCounter.linePos(syntaxError.pos[0]).line,
+      message: `malformed ${file.endsWith(".json") ? "JSON" : "YAML"}: ${syntaxError.message.split("\n")[0]}${more}`,
+    });
     return { lineOf };
   }
-  const result = schema.safeParse(doc.toJS());
+  const raw = doc.toJS();
+  const result = schema.safeParse(raw);
   if (!result.success) {
     for (const issue of result.error.issues) {
       issues.push({ file: shown, path: formatPath(issue.path), line: lineOf(issue.path), message: issue.message });
     }
-    return { lineOf };
+    return { raw, lineOf };
   }
   return { value: result.data, lineOf };
+}
+
+function jsonSyntaxError(text: string): { message: string; line: number } | undefined {
+  try {
+    JSON.parse(text);
+    return undefined;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    // V8 names the offset ("… in JSON at position 8"); without one the input ended early.
+    const position = Number(/at position (\d+)/.exec(message)?.[1] ?? text.length);
+    return { message: message.replace(/ \(line \d+ column \d+\)$/, ""), line: text.slice(0, position).split("\n").length };
+  }
 }
 
 function findDataFile(dir: string, stem: string): string | undefined {
@@ -161,8 +197,9 @@ export function loadDataset(path: string): { dataset: LoadedDataset; issues: Imp
   }
   const displayRoot = dirname(root);
   const unitsPath = findDataFile(root, "units") as string;
-  const units = parseFile(unitsPath, unitsFile, issues, displayRoot).value ?? [];
-  const unitKeys = new Set(units.map((u) => u.key));
+  const unitsParsed = parseFile(unitsPath, unitsFile, issues, displayRoot);
+  const units = unitsParsed.value ?? [];
+  const unitKeys = new Set((unitsParsed.value ?? salvageList(unitsParsed.raw, unit)).flatMap((u) => (u ? [u.key] : [])));
 
   const dirs = findDocumentDirs(path);
   if (dirs.length === 0) {
@@ -233,7 +270,10 @@ function loadBundle(
     });
   }
 
-  const wardKeys = new Set((municipality?.wards ?? []).map((w) => w.key));
+  // An invalid municipality file still lends its valid wards and groups to the checks below.
+  const municipalityRaw = record(municipalityParsed?.raw);
+  const wards = municipality ? (municipality.wards ?? []) : salvageList(municipalityRaw.wards, ward);
+  const wardKeys = new Set(wards.flatMap((w) => (w ? [w.key] : [])));
   const groups = new Map<string, { nameJa: string; nameEn: string; where: string }>();
   const declareGroup = (g: { key: string; nameJa: string; nameEn: string }, where: string, line?: number) => {
     const existing = groups.get(g.key);
@@ -243,22 +283,23 @@ function loadBundle(
     }
     if (!existing) groups.set(g.key, { ...g, where });
   };
-  municipality?.beneficiaryGroups?.forEach((g, i) =>
-    declareGroup(g, relative(displayRoot, municipalityPath as string), municipalityParsed?.lineOf(["beneficiaryGroups", i])),
+  (municipality ? (municipality.beneficiaryGroups ?? []) : salvageList(municipalityRaw.beneficiaryGroups, beneficiaryGroup)).forEach(
+    (g, i) => g && declareGroup(g, relative(displayRoot, municipalityPath as string), municipalityParsed?.lineOf(["beneficiaryGroups", i])),
   );
 
   const departmentFiles = readdirSync(dir)
     .filter((name) => DATA_EXTENSIONS.some((ext) => name.endsWith(ext)))
     .filter((name) => !/^document\.(ya?ml|json)$/.test(name))
     .sort();
-  const departments: Array<LoadedDepartment & { lineOf: ParsedFile<unknown>["lineOf"] }> = [];
+  const departments: Array<{ file: string; order: number; data?: DepartmentFile; check: CheckableDepartment; lineOf: ParsedFile<unknown>["lineOf"] }> = [];
   for (const [index, name] of departmentFiles.entries()) {
     const file = join(dir, name);
     const parsed = parseFile(file, departmentFile, issues, displayRoot);
-    if (!parsed.value) continue;
+    if (!parsed.value && parsed.raw === undefined) continue;
     const shown = relative(displayRoot, file);
-    parsed.value.beneficiaryGroups?.forEach((g, i) => declareGroup(g, shown, parsed.lineOf(["beneficiaryGroups", i])));
-    departments.push({ file: shown, order: index + 1, data: parsed.value, lineOf: parsed.lineOf });
+    const check = parsed.value ? checkable(parsed.value) : salvageDepartment(parsed.raw);
+    check.beneficiaryGroups.forEach((g, i) => g && declareGroup(g, shown, parsed.lineOf(["beneficiaryGroups", i])));
+    departments.push({ file: shown, order: index + 1, ...(parsed.value ? { data: parsed.value } : {}), check, lineOf: parsed.lineOf });
   }
   if (departmentFiles.length === 0) {
     issues.push({ file: shownDir, path: "", message: "no department files beside document.yaml" });
@@ -267,14 +308,14 @@ function loadBundle(
   // Cross-record checks need every file parsed first.
   const departmentKeys = new Map<string, string>();
   const projectKeys = new Map<string, string>();
-  const pageCount = document?.pageCount;
+  const pageCount = document ? document.pageCount : parsedOrUndefined(page, record(documentParsed.raw).pageCount);
   for (const dept of departments) {
     const at = (path: PropertyKey[], message: string) =>
       issues.push({ file: dept.file, path: formatPath(path), line: dept.lineOf(path), message });
-    const d = dept.data.department;
-    const seen = departmentKeys.get(d.key);
-    if (seen) at(["department", "key"], `department "${d.key}" is also defined in ${seen}`);
-    departmentKeys.set(d.key, dept.file);
+    const d = dept.check.department;
+    const seen = d && departmentKeys.get(d.key);
+    if (d && seen) at(["department", "key"], `department "${d.key}" is also defined in ${seen}`);
+    if (d && !seen) departmentKeys.set(d.key, dept.file);
 
     const checkPage = (path: PropertyKey[], value: number | undefined) => {
       if (value !== undefined && pageCount !== undefined && value > pageCount) {
@@ -291,22 +332,25 @@ function loadBundle(
       }
       checkPage([...path, "page"], figure.page);
     };
-    const checkProject = (path: PropertyKey[], p: DepartmentFile["projects"][number]) => {
-      const other = projectKeys.get(p.key);
+    const checkProject = (path: PropertyKey[], p: CheckableProject) => {
+      const other = p.key === undefined ? undefined : projectKeys.get(p.key);
       if (other) at([...path, "key"], `duplicate project key "${p.key}" (also at ${other})`);
-      projectKeys.set(p.key, `${dept.file} ${formatPath(path)}`);
+      if (p.key !== undefined && !other) projectKeys.set(p.key, `${dept.file} ${formatPath(path)}`);
       checkPage([...path, "page"], p.page);
-      p.beneficiaries?.forEach((b, i) => {
+      p.beneficiaries.forEach((b, i) => {
+        if (!b) return;
         checkFigure([...path, "beneficiaries", i], b);
         if (!groups.has(b.group)) at([...path, "beneficiaries", i, "group"], `unknown beneficiary group "${b.group}"`);
       });
-      p.usage?.forEach((u, i) => checkFigure([...path, "usage", i], u));
-      checkStatedTotals(path, "beneficiaries", p.beneficiaries ?? [], (b) => b.group, at);
-      checkStatedTotals(path, "usage", p.usage ?? [], (u) => u.metric, at);
+      p.usage.forEach((u, i) => u && checkFigure([...path, "usage", i], u));
+      // With an invalid figure among them the sums would mislead; its own issue is reported.
+      if (p.beneficiaries.every(Boolean)) checkStatedTotals(path, "beneficiaries", p.beneficiaries as BeneficiaryFigureInput[], (b) => b.group, at);
+      if (p.usage.every(Boolean)) checkStatedTotals(path, "usage", p.usage as UsageFigureInput[], (u) => u.metric, at);
     };
-    dept.data.projects.forEach((p, i) => {
+    dept.check.projects.forEach((p, i) => {
+      if (!p) return;
       checkProject(["projects", i], p);
-      p.lineItems?.forEach((item, j) => checkProject(["projects", i, "lineItems", j], item));
+      p.lineItems.forEach((item, j) => item && checkProject(["projects", i, "lineItems", j], item));
     });
   }
 
@@ -318,7 +362,70 @@ function loadBundle(
       beneficiaryGroups: [...groups.entries()].map(([key, g]) => ({ key, nameJa: g.nameJa, nameEn: g.nameEn })),
     },
     document,
-    departments: departments.map(({ file, order, data }) => ({ file, order, data })),
+    departments: departments.flatMap(({ file, order, data }) => (data ? [{ file, order, data }] : [])),
+  };
+}
+
+// What the checks across records look at. A file that failed validation is salvaged record by
+// record (invalid records become holes, keeping indexes), so the checks still run on the rest
+// of it and one run reports every problem, not only the first broken file's.
+interface CheckableProject {
+  key?: string | undefined;
+  page?: number | undefined;
+  beneficiaries: Array<BeneficiaryFigureInput | undefined>;
+  usage: Array<UsageFigureInput | undefined>;
+  lineItems: Array<CheckableProject | undefined>;
+}
+
+interface CheckableDepartment {
+  department?: { key: string } | undefined;
+  beneficiaryGroups: Array<{ key: string; nameJa: string; nameEn: string } | undefined>;
+  projects: Array<CheckableProject | undefined>;
+}
+
+function checkable(file: DepartmentFile): CheckableDepartment {
+  const toProject = (p: DepartmentFile["projects"][number] | NonNullable<DepartmentFile["projects"][number]["lineItems"]>[number]): CheckableProject => ({
+    key: p.key,
+    page: p.page,
+    beneficiaries: p.beneficiaries ?? [],
+    usage: p.usage ?? [],
+    lineItems: "lineItems" in p ? (p.lineItems ?? []).map(toProject) : [],
+  });
+  return { department: file.department, beneficiaryGroups: file.beneficiaryGroups ?? [], projects: file.projects.map(toProject) };
+}
+
+function record(raw: unknown): Record<string, unknown> {
+  return raw !== null && typeof raw === "object" && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+}
+
+function parsedOrUndefined<T>(schema: z.ZodType<T>, raw: unknown): T | undefined {
+  const result = schema.safeParse(raw);
+  return result.success ? result.data : undefined;
+}
+
+function salvageList<T>(raw: unknown, schema: z.ZodType<T>): Array<T | undefined> {
+  return Array.isArray(raw) ? raw.map((item) => parsedOrUndefined(schema, item)) : [];
+}
+
+function salvageProject(raw: unknown): CheckableProject {
+  const o = record(raw);
+  const valid = parsedOrUndefined(project, raw);
+  if (valid) return checkable({ department: { key: "-", nameJa: "-", nameEn: "-" }, projects: [valid] }).projects[0] as CheckableProject;
+  return {
+    key: parsedOrUndefined(key, o.key),
+    page: parsedOrUndefined(page, o.page),
+    beneficiaries: salvageList(o.beneficiaries, beneficiaryFigure),
+    usage: salvageList(o.usage, usageFigure),
+    lineItems: Array.isArray(o.lineItems) ? o.lineItems.map(salvageProject) : [],
+  };
+}
+
+function salvageDepartment(raw: unknown): CheckableDepartment {
+  const o = record(raw);
+  return {
+    department: parsedOrUndefined(departmentHeader, o.department),
+    beneficiaryGroups: salvageList(o.beneficiaryGroups, beneficiaryGroup),
+    projects: Array.isArray(o.projects) ? o.projects.map(salvageProject) : [],
   };
 }
 

@@ -14,9 +14,15 @@ export interface ImportSummary {
   projects: number;
   beneficiaryFigures: number;
   usageFigures: number;
-  /** Sum of top-level project amounts, thousand yen, exact. */
+  /**
+   * Sum of top-level project amounts, thousand yen, exact. Re-listed (再掲) projects repeat an
+   * amount counted elsewhere in the report, so they are left out; line items are parts of
+   * their project's amount, so they are left out too.
+   */
   totalAmountThousandYen: bigint;
 }
+
+export type DatasetCounts = Omit<ImportSummary, "unchangedDocuments">;
 
 export interface ImportProgress {
   (event: { bundle: string; step: string; done: number; total: number }): void;
@@ -90,6 +96,21 @@ async function upsertUnits(trx: Transaction<Database>, units: LoadedDataset["uni
     .execute();
 }
 
+/** What a dataset holds, as the import summary counts it (also for --dry-run). */
+export function countDataset(dataset: LoadedDataset): DatasetCounts {
+  const counts: DatasetCounts = { documents: 0, departments: 0, projects: 0, beneficiaryFigures: 0, usageFigures: 0, totalAmountThousandYen: 0n };
+  for (const bundle of dataset.bundles) {
+    const c = countBundle(bundle);
+    counts.documents++;
+    counts.departments += bundle.departments.length;
+    counts.projects += c.projects;
+    counts.beneficiaryFigures += c.beneficiaryFigures;
+    counts.usageFigures += c.usageFigures;
+    counts.totalAmountThousandYen += c.total;
+  }
+  return counts;
+}
+
 function countBundle(bundle: DocumentBundle) {
   let projects = 0;
   let beneficiaryFigures = 0;
@@ -97,7 +118,7 @@ function countBundle(bundle: DocumentBundle) {
   let total = 0n;
   for (const dept of bundle.departments) {
     for (const p of dept.data.projects) {
-      total += BigInt(p.amountThousandYen ?? 0);
+      if (!p.flags?.includes("RELISTED")) total += BigInt(p.amountThousandYen ?? 0);
       for (const item of [p, ...(p.lineItems ?? [])]) {
         projects++;
         beneficiaryFigures += item.beneficiaries?.length ?? 0;
