@@ -52,8 +52,9 @@ export function codegenConfig(outputDir = generatedDir): CodegenConfig {
         plugins: [{ add: { content: `${header}import type * as Types from "./types.js";\n` } }, "typed-document-node"],
         config: {
           importOperationTypesFrom: "Types",
+          // Each document carries its fragments inline, in definition order (see operations-plugin.ts).
+          documentMode: "documentNode",
           useTypeImports: true,
-          dedupeFragments: true,
         },
       },
       [out("operations.ts")]: {

@@ -41,25 +41,24 @@ export interface CompiledOperation {
 }
 
 function fragmentsUsedBy(root: OperationDefinitionNode, fragments: Map<string, FragmentDefinitionNode>): FragmentDefinitionNode[] {
-  // Depth-first in order of appearance, which is also how graphql-codegen's typed documents list
-  // them; a test holds the two in step so that print(typedDocument) hashes the same.
-  const used: FragmentDefinitionNode[] = [];
-  const seen = new Set<string>();
+  const used = new Set<string>();
   const walk = (node: OperationDefinitionNode | FragmentDefinitionNode) => {
     visit(node, {
       FragmentSpread(spread) {
         const name = spread.name.value;
-        if (seen.has(name)) return;
+        if (used.has(name)) return;
         const fragment = fragments.get(name);
         if (!fragment) throw new Error(`operation ${root.name?.value}: unknown fragment ${name}`);
-        seen.add(name);
-        used.push(fragment);
+        used.add(name);
         walk(fragment);
       },
     });
   };
   walk(root);
-  return used;
+  // In the order the fragments are defined across the documents, which is also how
+  // typed-document-node (documentMode: documentNode) lists them: print(typedDocument) is then
+  // this very text, and hashes the same (tests/sdk-codegen.test.ts holds the two in step).
+  return [...fragments.values()].filter((fragment) => used.has(fragment.name.value));
 }
 
 /** Field nodes of a selection set, with fragment spreads and inline fragments opened. */
