@@ -38,6 +38,19 @@ export interface CompiledOperation {
   sha256: string;
   /** For a single connection field paged by `$after`: its response key; otherwise undefined. */
   connection: string | undefined;
+  /** The `#` comment lines right above the operation in its .graphql file, for the method's JSDoc. */
+  description: string | undefined;
+}
+
+/** The `#` comment block directly above a definition, read from its source text. */
+function commentAbove(definition: OperationDefinitionNode): string | undefined {
+  const source = definition.loc?.source.body;
+  if (!source) return undefined;
+  const lines = source.slice(0, definition.loc!.start).split("\n");
+  lines.pop(); // the (empty) start of the definition's own line
+  const comment: string[] = [];
+  while (lines.length && /^\s*#/.test(lines.at(-1)!)) comment.unshift(lines.pop()!.replace(/^\s*#\s?/, ""));
+  return comment.length ? comment.join("\n") : undefined;
 }
 
 function fragmentsUsedBy(root: OperationDefinitionNode, fragments: Map<string, FragmentDefinitionNode>): FragmentDefinitionNode[] {
@@ -120,6 +133,7 @@ export function compileOperations(schema: GraphQLSchema, documents: Array<Docume
       document,
       sha256: createHash("sha256").update(document).digest("hex"),
       connection: connectionOf(definition, schema, fragments),
+      description: commentAbove(definition),
     });
   }
   return operations.sort((a, b) => a.method.localeCompare(b.method));
@@ -148,6 +162,8 @@ function renderModule(operations: CompiledOperation[], typesModule: string): str
   lines.push("} as const;", "", "/** Result and variables types of every operation, by client method name. */", "export interface OperationTypes {");
   for (const op of operations) {
     const type = `${op.name}${suffix[op.kind]}`;
+    const doc = [...(op.description ? [op.description.replaceAll("*/", "*\\/"), ""] : []), `Operation \`${op.name}\` (src/operations); resolves to its \`data\`.`];
+    lines.push("  /**", ...doc.map((line) => (line ? `   * ${line}` : "   *")), "   */");
     lines.push(`  ${op.method}: { result: Types.${type}; variables: Types.${type}Variables };`);
   }
   lines.push("}", "");

@@ -66,15 +66,36 @@ export interface ClientOptions {
   persistedOperations?: PersistedOperationsMode;
 }
 
+/**
+ * The client `createClient` returns: one method per operation, named after it, each resolving to
+ * the operation's `data` (or throwing a WelfareGraphError), and `paginate` for connections.
+ *
+ * @example
+ * ```ts
+ * const { project } = await client.project({ id });        // id is required: the operation needs it
+ * const { departments } = await client.departments();      // all variables optional
+ * ```
+ */
 export type WelfareGraphClient = {
-  readonly [N in OperationName]: (...args: OperationArguments<N>) => Promise<OperationResult<N>>;
+  readonly [N in keyof OperationTypes]: (...args: OperationArguments<N>) => Promise<OperationResult<N>>;
 } & {
   /**
    * Page through a connection: each iteration yields one page (`nodes`, `pageInfo`,
-   * `totalCount`), following `pageInfo.endCursor` until `hasNextPage` is false.
+   * `totalCount`), following `pageInfo.endCursor` until `hasNextPage` is false. At most
+   * `maxPages` pages (default 100) are read; more remaining throws a PaginationError.
+   *
+   * @example
+   * ```ts
+   * const names: string[] = [];
+   * for await (const page of client.paginate.projects({ first: 50 }, { maxPages: 20 })) {
+   *   names.push(...page.nodes.map((project) => project.name));
+   * }
+   * ```
    */
   readonly paginate: {
-    readonly [N in PaginatedOperationName]: (...args: PaginateArguments<N>) => AsyncGenerator<OperationPage<N>, void, undefined>;
+    readonly [N in keyof OperationTypes as N extends PaginatedOperationName ? N : never]: N extends PaginatedOperationName
+      ? (...args: PaginateArguments<N>) => AsyncGenerator<OperationPage<N>, void, undefined>
+      : never;
   };
 };
 

@@ -71,7 +71,14 @@ export class GraphQLResponseError<TData = unknown> extends WelfareGraphError {
   }
 }
 
-/** The server answered, but not with a GraphQL response (a proxy error page, 404, 502 …). */
+/**
+ * The server answered, but not with a GraphQL response (a proxy error page, 404, 502 …).
+ *
+ * @example
+ * ```ts
+ * const retryable = (e: unknown) => e instanceof NetworkError || (e instanceof HttpError && e.status >= 502);
+ * ```
+ */
 export class HttpError extends WelfareGraphError {
   override name = "HttpError";
   readonly status: number;

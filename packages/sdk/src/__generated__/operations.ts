@@ -87,15 +87,71 @@ export const operations = {
 
 /** Result and variables types of every operation, by client method name. */
 export interface OperationTypes {
+  /**
+   * Beneficiary groups (受益者) named in the reports, with how many projects serve each.
+   *
+   * Operation `BeneficiaryGroups` (src/operations); resolves to its `data`.
+   */
   beneficiaryGroups: { result: Types.BeneficiaryGroupsQuery; variables: Types.BeneficiaryGroupsQueryVariables };
+  /**
+   * Departments (所属), one page at a time.
+   *
+   * Operation `Departments` (src/operations); resolves to its `data`.
+   */
   departments: { result: Types.DepartmentsQuery; variables: Types.DepartmentsQueryVariables };
+  /**
+   * Departments with a page of their projects each: the report read section by section.
+   *
+   * Operation `DepartmentsWithProjects` (src/operations); resolves to its `data`.
+   */
   departmentsWithProjects: { result: Types.DepartmentsWithProjectsQuery; variables: Types.DepartmentsWithProjectsQueryVariables };
+  /**
+   * Source documents (報告書), newest fiscal year first: the provenance of every fact.
+   *
+   * Operation `Documents` (src/operations); resolves to its `data`.
+   */
   documents: { result: Types.DocumentsQuery; variables: Types.DocumentsQueryVariables };
+  /**
+   * Fiscal years (年度) that have data, newest first.
+   *
+   * Operation `FiscalYears` (src/operations); resolves to its `data`.
+   */
   fiscalYears: { result: Types.FiscalYearsQuery; variables: Types.FiscalYearsQueryVariables };
+  /**
+   * Municipalities (地方公共団体) with data, by code.
+   *
+   * Operation `Municipalities` (src/operations); resolves to its `data`.
+   */
   municipalities: { result: Types.MunicipalitiesQuery; variables: Types.MunicipalitiesQueryVariables };
+  /**
+   * One municipality by its 6-digit code, with its wards (区) and departments (所属).
+   *
+   * Operation `Municipality` (src/operations); resolves to its `data`.
+   */
   municipality: { result: Types.MunicipalityQuery; variables: Types.MunicipalityQueryVariables };
+  /**
+   * Any object by its global ID (Relay node lookup); `__typename` tells which kind it is.
+   *
+   * Operation `Node` (src/operations); resolves to its `data`.
+   */
   node: { result: Types.NodeQuery; variables: Types.NodeQueryVariables };
+  /**
+   * Several objects by global ID, in the order asked; null where one does not exist.
+   *
+   * Operation `Nodes` (src/operations); resolves to its `data`.
+   */
   nodes: { result: Types.NodesQuery; variables: Types.NodesQueryVariables };
+  /**
+   * One project with who it served (受益者), how much it was used (利用実績), its line items (内訳)
+and where it was printed (出典).
+   *
+   * Operation `Project` (src/operations); resolves to its `data`.
+   */
   project: { result: Types.ProjectQuery; variables: Types.ProjectQueryVariables };
+  /**
+   * Projects (事業) of every municipality and year, one page at a time.
+   *
+   * Operation `Projects` (src/operations); resolves to its `data`.
+   */
   projects: { result: Types.ProjectsQuery; variables: Types.ProjectsQueryVariables };
 }
