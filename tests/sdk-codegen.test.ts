@@ -1,6 +1,6 @@
 // The SDK's generated code is fresh (CI fails on drift), covers every root field, and its typed
 // documents print to exactly the text the client sends and the manifest hashes.
-import { cpSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Kind, type OperationDefinitionNode, print } from "graphql";
@@ -42,6 +42,17 @@ describe("SDK code generation", () => {
       ),
     );
     expect(rootFields.filter((field) => !used.has(field))).toEqual([]);
+  });
+
+  it("keeps the client free of runtime dependencies: its sources import only each other", () => {
+    const sdkSource = path.join(import.meta.dirname, "../packages/sdk/src");
+    const files = readdirSync(sdkSource, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts") && !f.startsWith("__generated__/documents"));
+    const imports = files.flatMap((file) =>
+      [...readFileSync(path.join(sdkSource, file), "utf8").matchAll(/^(?:import|export)[^;]*?from\s+"([^"]+)"/gm)].map((m) => `${file} → ${m[1]}`),
+    );
+    expect(imports.length).toBeGreaterThan(3);
+    // documents.ts (its own entry point) is the one place that may name graphql's types.
+    expect(imports.filter((line) => !/ → \.\.?\//.test(line))).toEqual([]);
   });
 
   it("prints each typed document to the exact text the client sends and the manifest hashes", () => {
