@@ -1,0 +1,127 @@
+// "A fresh TypeScript project can install the packed SDK and query a running server with full
+// types": build and `npm pack` the SDK, install the tarball into a temp copy of tests/consumer
+// with npm (offline: the package has no runtime dependencies), type-check it with the
+// workspace's tsc (its @ts-expect-error lines must be errors), then run it, as ESM and as
+// CommonJS, against the server listening on 127.0.0.1.
+import { execFile } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApp, type TestApp } from "./support/app.ts";
+import { engines } from "./support/databases.ts";
+import { type Listening, listen } from "./support/listen.ts";
+
+const run = promisify(execFile);
+const root = path.resolve(import.meta.dirname, "..");
+const sdkDir = path.join(root, "packages/sdk");
+const sdkRequire = createRequire(path.join(sdkDir, "package.json"));
+const tsc = sdkRequire.resolve("typescript/bin/tsc");
+// npm ships beside node; run it with this very node when it is there, else from PATH.
+const npmCli = path.join(path.dirname(process.execPath), "../lib/node_modules/npm/bin/npm-cli.js");
+const npm = (args: string[], cwd: string) =>
+  existsSync(npmCli) ? run(process.execPath, [npmCli, ...args], { cwd, maxBuffer: 16 * 1024 * 1024 }) : run("npm", args, { cwd, maxBuffer: 16 * 1024 * 1024 });
+/** Runs tsc on a project; resolves to its report (empty when clean) instead of rejecting. */
+const typeCheck = (project: string, ...flags: string[]) =>
+  run(process.execPath, [tsc, "-p", path.join(project, "tsconfig.json"), ...flags], { cwd: project }).then(
+    ({ stdout }) => stdout,
+    (error: { stdout?: string; message: string }) => error.stdout || error.message,
+  );
+
+describe("the packed SDK in a project outside the workspace", () => {
+  const scratch = mkdtempSync(path.join(tmpdir(), "wg-sdk-consumer-"));
+  const consumer = path.join(scratch, "consumer");
+  let packed: { filename: string; files: Array<{ path: string }> };
+  let typeReport = "";
+
+  beforeAll(async () => {
+    // `npm pack` runs the package's prepack script: a clean ESM + CJS build.
+    const { stdout } = await npm(["pack", "--json", "--pack-destination", scratch], sdkDir);
+    packed = JSON.parse(stdout.slice(stdout.indexOf("[")))[0];
+
+    cpSync(path.join(root, "tests/consumer"), consumer, { recursive: true, filter: (source) => !/node_modules|dist/.test(path.relative(root, source)) });
+    await npm(["install", "--offline", "--no-audit", "--no-fund", "--no-package-lock", "--ignore-scripts", path.join(scratch, packed.filename)], consumer);
+    // The typed documents entry point needs graphql's types, which an urql or Apollo user has;
+    // linked from the workspace rather than fetched.
+    for (const name of ["graphql", "@graphql-typed-document-node/core"]) {
+      const target = path.join(consumer, "node_modules", name);
+      mkdirSync(path.dirname(target), { recursive: true });
+      symlinkSync(realpathSync(path.join(sdkDir, "node_modules", name)), target, "dir");
+    }
+    // Type-check and emit dist/ (tsc emits even when it reports errors; the test below judges).
+    typeReport = await typeCheck(consumer);
+  }, 240_000);
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it("packs only the build, the manifest and the README, with no workspace or runtime dependencies", () => {
+    const files = packed.files.map((f) => f.path).sort();
+    expect(files).toContain("dist/esm/index.js");
+    expect(files).toContain("dist/esm/index.d.ts");
+    expect(files).toContain("dist/cjs/index.js");
+    expect(files).toContain("dist/cjs/index.d.ts");
+    expect(files).toContain("dist/cjs/package.json");
+    expect(files).toContain("dist/persisted-documents.json");
+    expect(files).toContain("README.md");
+    expect(files.filter((f) => !f.startsWith("dist/") && !["README.md", "package.json"].includes(f))).toEqual([]);
+    const manifest = JSON.parse(readFileSync(path.join(consumer, "node_modules/@welfare-graph/sdk/package.json"), "utf8"));
+    expect(manifest).toMatchObject({ name: "@welfare-graph/sdk", version: "0.1.0", sideEffects: false });
+    expect(manifest.dependencies ?? {}).toEqual({});
+    expect(JSON.stringify(manifest)).not.toContain("workspace:");
+  });
+
+  it("type-checks with tsc: full types, and the mistakes marked @ts-expect-error do not compile", () => {
+    expect(typeReport).toBe("");
+  });
+
+  it("a stray mistake fails the type-check (the check can fail)", async () => {
+    const probe = path.join(scratch, "probe");
+    cpSync(consumer, probe, { recursive: true, verbatimSymlinks: true });
+    const file = path.join(probe, "src/type-errors.ts");
+    // Drop the directive above the misspelled field: tsc must now report exactly that line.
+    const source = readFileSync(file, "utf8").replace("  // @ts-expect-error: misspelled field.\n", "");
+    writeFileSync(file, source);
+    const report = await typeCheck(probe, "--noEmit");
+    expect(report).toMatch(/type-errors\.ts\(\d+,\d+\): error TS2339: Property 'nmae' does not exist/);
+    expect(report.trim().split("\n")).toHaveLength(1);
+  });
+
+  describe.each(engines())("against a live server on %s", (kind) => {
+    let t: TestApp;
+    let server: Listening;
+    beforeAll(async () => {
+      t = await startTestApp(kind);
+      server = await listen(t.app);
+    });
+    afterAll(async () => {
+      await server?.close();
+      await t?.close();
+    });
+
+    it("runs queries through the ESM build and returns what the database holds", async () => {
+      const { stdout } = await run(process.execPath, ["run.mjs", server.url], { cwd: consumer });
+      const result = JSON.parse(stdout);
+      const db = t.database.db;
+      const departments = await db.selectFrom("department").select("name_ja").orderBy("municipality_code").orderBy("sort_order").execute();
+      const projects = await db.selectFrom("project").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();
+      const years = await db.selectFrom("fiscal_year").select("year").orderBy("year", "desc").execute();
+      expect(result.departmentsTotal).toBe(departments.length);
+      expect(result.firstDepartment).toBe(departments[0]!.name_ja);
+      expect(result.nodeName).toBe(departments[0]!.name_ja);
+      expect(result.projectIds).toHaveLength(Number(projects.n));
+      expect(new Set(result.projectIds).size).toBe(Number(projects.n));
+      expect(result.pages).toBe(Math.ceil(Number(projects.n) / 40));
+      expect(result.households.length).toBeGreaterThan(0);
+      expect(result.badInput).toEqual({ name: "GraphQLResponseError", codes: ["BAD_USER_INPUT"], operationName: "Projects" });
+      expect(result.limit).toEqual({ reason: "max-pages", pagesRead: 2 });
+      expect(result.years).toEqual(years.map((y) => y.year));
+    });
+
+    it("runs through the CommonJS build with require()", async () => {
+      const { stdout } = await run(process.execPath, ["run.cjs", server.url], { cwd: consumer });
+      const codes = await t.database.db.selectFrom("municipality").select("code").orderBy("code").execute();
+      expect(JSON.parse(stdout)).toEqual({ municipalities: codes.map((c) => c.code), errorIsTyped: true, unit: "PEOPLE" });
+    });
+  });
+});
