@@ -19,6 +19,21 @@ export interface DatabaseOptions {
   poolSize?: number | undefined;
   /** Per-statement timeout in milliseconds (statement_timeout). */
   statementTimeoutMs?: number | undefined;
+  /**
+   * How long a query waits for a pooled connection before failing (pg only). When every
+   * connection is busy, queries queue for up to this long instead of failing at once.
+   */
+  connectionTimeoutMs?: number | undefined;
+  /** application_name of the connections, to find them in pg_stat_activity. */
+  applicationName?: string | undefined;
+}
+
+export interface PoolStats {
+  /** Connections open (busy or idle). */
+  total: number;
+  idle: number;
+  /** Queries queued for a connection. */
+  waiting: number;
 }
 
 export interface DatabaseHandle {
@@ -26,6 +41,8 @@ export interface DatabaseHandle {
   kind: DatabaseKind;
   /** Cheap liveness probe for /readyz. */
   ping(): Promise<boolean>;
+  /** Connection pool counts (pg); undefined for the single embedded PGlite connection. */
+  poolStats?(): PoolStats;
   close(): Promise<void>;
 }
 
@@ -40,8 +57,9 @@ export async function createDatabase(options: DatabaseOptions = {}): Promise<Dat
     const pool = new pg.Pool({
       connectionString: options.url,
       max: options.poolSize ?? 10,
-      connectionTimeoutMillis: 5_000,
+      connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
       idleTimeoutMillis: 30_000,
+      application_name: options.applicationName ?? "welfare-graph",
       ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
     });
     // An idle client losing its server must not crash the process; the pool replaces it.
@@ -58,6 +76,7 @@ export async function createDatabase(options: DatabaseOptions = {}): Promise<Dat
           return false;
         }
       },
+      poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
       close: () => db.destroy(),
     };
   }
