@@ -13,7 +13,9 @@ import type {
   UsageFigure,
   Ward,
 } from "../data/model.ts";
+import { MAX_PAGE_SIZE } from "../data/pagination.ts";
 import type { Context } from "./context.ts";
+import { userInputError } from "./errors.ts";
 
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -58,6 +60,12 @@ export const builder = new SchemaBuilder<{
     nodesQueryOptions: {
       description: "Fetches objects by global IDs, in order; null for each that does not exist (at most 100).",
       args: { ids: { description: "Global IDs, as returned in `id`." } },
+      resolve: (_root, args, _context, _info, resolveNodes) => {
+        if (args.ids.length > MAX_PAGE_SIZE) {
+          throw userInputError(`"ids" has ${args.ids.length} IDs, above the maximum of ${MAX_PAGE_SIZE}; ask in several requests`, { argumentName: "ids" });
+        }
+        return resolveNodes(args.ids);
+      },
     },
     cursorFieldOptions: { description: "Opaque cursor of this edge, for `after`/`before`." },
     firstArgOptions: { description: "Page size from the start or after `after` (0–100, default 20)." },

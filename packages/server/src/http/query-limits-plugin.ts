@@ -15,7 +15,8 @@ export interface QueryCostReport {
   limit: number;
 }
 
-const tooManyTokens = /contains more than \d+ tokens/;
+// graphql 16 says "more that N tokens" (sic); accept the corrected spelling too.
+const tooManyTokens = /contains more tha[nt] \d+ tokens/;
 
 export function queryLimitsPlugin(schema: GraphQLSchema, limits: QueryLimits, options: { introspection: boolean }): Plugin {
   const calculator = new QueryCostCalculator(schema, { defaultPageSize: DEFAULT_PAGE_SIZE, maxPageSize: MAX_PAGE_SIZE });
