@@ -9,8 +9,8 @@ export interface TestApp {
   database: TestDatabase;
   /** POSTs a GraphQL request through yoga.fetch (the whole HTTP pipeline, in process). */
   graphql<T = any>(query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: { data?: T; errors?: Array<{ message: string; extensions?: Record<string, any>; path?: unknown[] }>; extensions?: Record<string, any> } }>;
-  /** Unexpected errors the app logged. */
-  loggedErrors: unknown[];
+  /** What the app logged: unexpected errors and database faults, with their request id in the message. */
+  loggedErrors: Array<{ message: string; error: unknown }>;
   close(): Promise<void>;
 }
 
@@ -18,8 +18,8 @@ export interface TestApp {
 export async function startTestApp(kind: DatabaseKind, options: { load?: boolean; app?: Omit<AppOptions, "database"> } = {}): Promise<TestApp> {
   const database = await createTestDatabase(kind);
   if (options.load !== false) await loadBundledDataset(database);
-  const errors: unknown[] = [];
-  const app = createApp({ logError: (_message, error) => errors.push(error), ...options.app, database });
+  const errors: Array<{ message: string; error: unknown }> = [];
+  const app = createApp({ logError: (message, error) => errors.push({ message, error }), ...options.app, database });
   return {
     app,
     database,

@@ -61,6 +61,16 @@ function operationResolutionMessage(params: GraphQLParams | undefined): string {
   return `The document has several operations (${list}) or none; set operationName to the one to run.`;
 }
 
+/**
+ * A request that is not a well-formed GraphQL-over-HTTP request gets its 4xx status under
+ * application/json too (the specification's "regardless of the media type"); yoga marks some
+ * of them as "spec" errors that application/json would answer with 200.
+ */
+function requestLevelStatus(error: GraphQLError, code: string): Pick<GraphQLError["extensions"], "http"> {
+  const http = error.extensions.http;
+  return code === "BAD_REQUEST" && http?.spec ? { http: { ...http, spec: false } } : {};
+}
+
 /** Code renames: yoga's and the spec's request errors, in this API's vocabulary. */
 function codeFor(error: GraphQLError): ErrorCode | string {
   const code = error.extensions.code;
@@ -92,7 +102,7 @@ export function errorModelPlugin(options: ErrorModelOptions): Plugin {
       positions: error.positions ?? null,
       path: error.path ?? null,
       originalError: error.originalError ?? null,
-      extensions: { ...error.extensions, code, requestId: id },
+      extensions: { ...error.extensions, ...requestLevelStatus(error, code), code, requestId: id },
     });
   };
 
