@@ -64,6 +64,10 @@ export async function createDatabase(options: DatabaseOptions = {}): Promise<Dat
     });
     // An idle client losing its server must not crash the process; the pool replaces it.
     pool.on("error", () => {});
+    // Nor a checked-out one: when the server goes away mid-query, node-postgres fails the query
+    // and then also emits "error" on the client, which would be unhandled while it is checked
+    // out. The pool discards the broken client when it comes back (it is no longer queryable).
+    pool.on("connect", (client) => client.on("error", () => {}));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) });
     return {
       db,
