@@ -1,6 +1,6 @@
 // The node:http server around the app, with the socket-level limits yoga cannot set, and a
-// graceful shutdown: stop accepting, let in-flight requests finish, close idle keep-alives.
-import { createServer, type Server } from "node:http";
+// graceful shutdown: stop accepting, let in-flight requests finish, close every keep-alive.
+import { createServer, type Server, type ServerResponse } from "node:http";
 import type { App } from "../yoga.ts";
 
 export interface HttpServer {
@@ -11,8 +11,14 @@ export interface HttpServer {
 
 export function createHttpServer(app: App): HttpServer {
   let stopping = false;
+  const inFlight = new Set<ServerResponse>();
   const server = createServer((request, response) => {
-    // Once stopping, no connection is kept alive for another request.
+    inFlight.add(response);
+    response.on("close", () => {
+      inFlight.delete(response);
+      // A keep-alive socket that just finished its last request must not keep the server open.
+      if (stopping) setImmediate(() => server.closeIdleConnections());
+    });
     if (stopping) response.setHeader("connection", "close");
     app(request, response);
   });
@@ -24,6 +30,7 @@ export function createHttpServer(app: App): HttpServer {
     server,
     shutdown() {
       stopping = true;
+      for (const response of inFlight) if (!response.headersSent) response.setHeader("connection", "close");
       closed ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
