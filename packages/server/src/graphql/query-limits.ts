@@ -108,3 +108,22 @@ export function countTokens(text: string, cap: number): number | undefined {
   }
   return count;
 }
+
+/**
+ * Deepest nesting of selection sets ({ … }) in a document, read token by token without
+ * recursion: for documents too deeply nested for the (recursive) parser to read at all.
+ */
+export function selectionNesting(text: string): number {
+  const lexer = new Lexer(new Source(text));
+  let depth = 0;
+  let deepest = 0;
+  try {
+    for (let token = lexer.advance(); token.kind !== TokenKind.EOF; token = lexer.advance()) {
+      if (token.kind === TokenKind.BRACE_L) deepest = Math.max(deepest, ++depth);
+      else if (token.kind === TokenKind.BRACE_R) depth--;
+    }
+  } catch {
+    // A syntax error further on: the nesting read so far is what counts.
+  }
+  return deepest;
+}

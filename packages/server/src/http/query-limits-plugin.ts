@@ -6,7 +6,7 @@ import { isAsyncIterable, type Plugin } from "graphql-yoga";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../data/pagination.ts";
 import { limitExceededError } from "../graphql/errors.ts";
 import { QueryCostCalculator } from "../graphql/query-cost.ts";
-import { countTokens, measureOperations, type QueryLimits } from "../graphql/query-limits.ts";
+import { countTokens, measureOperations, type QueryLimits, selectionNesting } from "../graphql/query-limits.ts";
 
 export interface QueryCostReport {
   /** Most objects the operation can return (see docs/limits.md). */
@@ -34,6 +34,16 @@ export function queryLimitsPlugin(schema: GraphQLSchema, limits: QueryLimits, op
               `The document has ${actual} tokens, above the limit of ${limits.maxTokens}; send a shorter query (fewer fields, aliases or fragments).`,
               limits.maxTokens,
               actual,
+            );
+          }
+          if (error instanceof RangeError) {
+            // The parser recurses per nesting level; thousands of levels exhaust the stack.
+            const nesting = selectionNesting(typeof source === "string" ? source : source.body);
+            throw limitExceededError(
+              "DEPTH_LIMIT_EXCEEDED",
+              `The document nests ${nesting} selection sets, far above the depth limit of ${limits.maxDepth}; send a flatter query.`,
+              limits.maxDepth,
+              nesting,
             );
           }
           throw error;
