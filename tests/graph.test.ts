@@ -12,7 +12,9 @@ const fileDepartments = bundle.departments.map((d) => d.data);
 describe.each(engines())("the graph on %s", (kind) => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp(kind);
+    // These tests read whole relations with deliberately over-sized pages (100 × 100 × 100);
+    // the cost limit that refuses such queries in production is tested in limits.test.ts.
+    t = await startTestApp(kind, { app: { limits: { maxCost: Number.MAX_SAFE_INTEGER } } });
   });
   afterAll(() => t?.close());
 

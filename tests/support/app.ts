@@ -1,25 +1,29 @@
 // A migrated database loaded with the bundled dataset, and the Yoga app over it.
 import type { DatabaseKind } from "../../packages/server/src/db/database.ts";
 import { loadBundledDataset } from "../../packages/server/src/app-database.ts";
-import { type App, createApp } from "../../packages/server/src/yoga.ts";
+import { type App, type AppOptions, createApp } from "../../packages/server/src/yoga.ts";
 import { createTestDatabase, type TestDatabase } from "./databases.ts";
 
 export interface TestApp {
   app: App;
   database: TestDatabase;
   /** POSTs a GraphQL request through yoga.fetch (the whole HTTP pipeline, in process). */
-  graphql<T = any>(query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: { data?: T; errors?: Array<{ message: string; extensions?: Record<string, any>; path?: unknown[] }> } }>;
+  graphql<T = any>(query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: { data?: T; errors?: Array<{ message: string; extensions?: Record<string, any>; path?: unknown[] }>; extensions?: Record<string, any> } }>;
+  /** What the app logged: unexpected errors and database faults, with their request id in the message. */
+  loggedErrors: Array<{ message: string; error: unknown }>;
   close(): Promise<void>;
 }
 
-export async function startTestApp(kind: DatabaseKind, options: { load?: boolean } = {}): Promise<TestApp> {
+/** The app with production defaults unless `app` overrides some options (limits, timeouts …). */
+export async function startTestApp(kind: DatabaseKind, options: { load?: boolean; app?: Omit<AppOptions, "database"> } = {}): Promise<TestApp> {
   const database = await createTestDatabase(kind);
   if (options.load !== false) await loadBundledDataset(database);
-  const errors: unknown[] = [];
-  const app = createApp({ database, logError: (_message, error) => errors.push(error) });
+  const errors: Array<{ message: string; error: unknown }> = [];
+  const app = createApp({ logError: (message, error) => errors.push({ message, error }), ...options.app, database });
   return {
     app,
     database,
+    loggedErrors: errors,
     async graphql(query, variables) {
       const response = await app.fetch("http://localhost/graphql", {
         method: "POST",

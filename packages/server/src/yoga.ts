@@ -1,11 +1,17 @@
 // The HTTP/GraphQL application, without listening: tests call yoga.fetch in-process.
-import { randomUUID } from "node:crypto";
 import { GraphQLError } from "graphql";
 import { createYoga, type YogaServerInstance } from "graphql-yoga";
 import type { DatabaseHandle } from "./db/database.ts";
 import { type Context, createContext } from "./graphql/context.ts";
 import { publicError } from "./graphql/errors.ts";
+import { defaultQueryLimits, type QueryLimits } from "./graphql/query-limits.ts";
 import { schema } from "./graphql/schema/index.ts";
+import { availabilityPlugin } from "./http/availability-plugin.ts";
+import { errorModelPlugin, logWhenSent } from "./http/error-model-plugin.ts";
+import { queryLimitsPlugin } from "./http/query-limits-plugin.ts";
+import { requestIdPlugin } from "./http/request-id.ts";
+import { timeBudgetPlugin } from "./http/time-budget-plugin.ts";
+import { documentIdParameter, type TrustedDocuments, trustedDocumentsPlugin } from "./http/trusted-documents.ts";
 
 export const exampleQuery = `# Kumamoto City's FY2023 welfare projects, department by department.
 # Press ▶ to run; Ctrl+Space completes field names.
@@ -36,50 +42,77 @@ export interface AppOptions {
   /** Log unexpected errors; defaults to console.error. */
   logError?: (message: string, error: unknown) => void;
   graphiql?: boolean;
+  /** Query limits; each one omitted keeps its default (docs/limits.md). */
+  limits?: Partial<QueryLimits>;
+  /** Time budget of one request, in ms (REQUEST_TIMEOUT beyond it). */
+  requestTimeoutMs?: number;
+  /** Largest request body accepted, in bytes (PAYLOAD_TOO_LARGE beyond it). */
+  maxRequestBodyBytes?: number;
+  /** Schema introspection; on by default (the schema is public). */
+  introspection?: boolean;
+  /** "Did you mean …?" in error messages; by default only with NODE_ENV=development. */
+  fieldSuggestions?: boolean;
+  /** Trusted-documents mode: only these persisted operations run, GraphiQL is off. */
+  trustedDocuments?: TrustedDocuments | undefined;
+  /** False while the database is still being prepared (migrated, loaded); default always true. */
+  isPrepared?: () => boolean;
 }
 
+export const defaultRequestTimeoutMs = 10_000;
+export const defaultMaxRequestBodyBytes = 100_000;
+
 export type App = YogaServerInstance<Record<string, unknown>, Context>;
+
+/** True when a GraphQLError carries a client error of its own (not a wrapped exception). */
+function isOwnGraphQLError(error: unknown): boolean {
+  if (!(error instanceof GraphQLError)) return false;
+  return error.originalError ? isOwnGraphQLError(error.originalError) : true;
+}
 
 export function createApp(options: AppOptions): App {
   const { database } = options;
   const logError = options.logError ?? ((message, error) => console.error(message, error));
+  const limits: QueryLimits = { ...defaultQueryLimits, ...options.limits };
+  const maxRequestBodyBytes = options.maxRequestBodyBytes ?? defaultMaxRequestBodyBytes;
+  const trusted = options.trustedDocuments;
+  const graphiql = options.graphiql !== false && !trusted;
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: "/graphql",
     landingPage: false,
-    graphiql: options.graphiql === false ? false : { title: "welfare-graph", defaultQuery: exampleQuery },
+    graphiql: graphiql ? { title: "welfare-graph", defaultQuery: exampleQuery } : false,
+    // Batching is refused (errorModelPlugin): no client of ours batches, and one request = one cost.
+    batching: false,
+    multipart: false,
+    maxRequestBodySize: maxRequestBodyBytes,
+    logging: false,
+    ...(trusted ? { extraParamNames: [documentIdParameter] } : {}),
     context: () => createContext(database.db),
     maskedErrors: {
       maskError: (error, message) => {
         const original = error instanceof GraphQLError ? error.originalError : error;
+        const location = error instanceof GraphQLError ? { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path } : {};
         const mapped = publicError(original);
-        if (mapped) return new GraphQLError(mapped.message, { ...(error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {}), extensions: mapped.extensions });
-        if (error instanceof GraphQLError && !error.originalError) return error;
-        const requestId = randomUUID();
-        logError(`[${requestId}] unexpected error`, original);
-        return new GraphQLError(message, {
-          ...(error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {}),
-          extensions: { code: "INTERNAL_SERVER_ERROR", requestId },
-        });
+        if (mapped) {
+          const located = new GraphQLError(mapped.message, { ...location, extensions: mapped.extensions });
+          // Database faults are expected but worth a log line with their cause.
+          return mapped.extensions.code === "BAD_USER_INPUT" ? located : logWhenSent(located, original);
+        }
+        if (isOwnGraphQLError(error)) return error as GraphQLError;
+        return logWhenSent(new GraphQLError(message, { ...location, extensions: { code: "INTERNAL_SERVER_ERROR", unexpected: true } }), original);
       },
     },
     plugins: [
-      {
-        onRequest({ url, endResponse, fetchAPI }) {
-          if (url.pathname === "/healthz") {
-            endResponse(Response.json({ status: "ok" }));
-          } else if (url.pathname === "/readyz") {
-            return database.ping().then((ready) => {
-              endResponse(
-                new fetchAPI.Response(JSON.stringify({ status: ready ? "ready" : "database unavailable" }), {
-                  status: ready ? 200 : 503,
-                  headers: { "content-type": "application/json" },
-                }),
-              );
-            });
-          }
-        },
-      },
+      requestIdPlugin(),
+      availabilityPlugin({ database, isPrepared: options.isPrepared ?? (() => true) }),
+      errorModelPlugin({
+        fieldSuggestions: options.fieldSuggestions ?? process.env.NODE_ENV === "development",
+        maxRequestBodyBytes,
+        logError,
+      }),
+      ...(trusted ? [trustedDocumentsPlugin(trusted)] : []),
+      queryLimitsPlugin(schema, limits, { introspection: options.introspection !== false }),
+      timeBudgetPlugin(options.requestTimeoutMs ?? defaultRequestTimeoutMs),
     ],
   });
 }

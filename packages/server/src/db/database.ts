@@ -19,6 +19,21 @@ export interface DatabaseOptions {
   poolSize?: number | undefined;
   /** Per-statement timeout in milliseconds (statement_timeout). */
   statementTimeoutMs?: number | undefined;
+  /**
+   * How long a query waits for a pooled connection before failing (pg only). When every
+   * connection is busy, queries queue for up to this long instead of failing at once.
+   */
+  connectionTimeoutMs?: number | undefined;
+  /** application_name of the connections, to find them in pg_stat_activity. */
+  applicationName?: string | undefined;
+}
+
+export interface PoolStats {
+  /** Connections open (busy or idle). */
+  total: number;
+  idle: number;
+  /** Queries queued for a connection. */
+  waiting: number;
 }
 
 export interface DatabaseHandle {
@@ -26,6 +41,8 @@ export interface DatabaseHandle {
   kind: DatabaseKind;
   /** Cheap liveness probe for /readyz. */
   ping(): Promise<boolean>;
+  /** Connection pool counts (pg); undefined for the single embedded PGlite connection. */
+  poolStats?(): PoolStats;
   close(): Promise<void>;
 }
 
@@ -40,12 +57,17 @@ export async function createDatabase(options: DatabaseOptions = {}): Promise<Dat
     const pool = new pg.Pool({
       connectionString: options.url,
       max: options.poolSize ?? 10,
-      connectionTimeoutMillis: 5_000,
+      connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
       idleTimeoutMillis: 30_000,
+      application_name: options.applicationName ?? "welfare-graph",
       ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
     });
     // An idle client losing its server must not crash the process; the pool replaces it.
     pool.on("error", () => {});
+    // Nor a checked-out one: when the server goes away mid-query, node-postgres fails the query
+    // and then also emits "error" on the client, which would be unhandled while it is checked
+    // out. The pool discards the broken client when it comes back (it is no longer queryable).
+    pool.on("connect", (client) => client.on("error", () => {}));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) });
     return {
       db,
@@ -58,6 +80,7 @@ export async function createDatabase(options: DatabaseOptions = {}): Promise<Dat
           return false;
         }
       },
+      poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
       close: () => db.destroy(),
     };
   }

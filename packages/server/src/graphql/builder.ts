@@ -13,10 +13,11 @@ import type {
   UsageFigure,
   Ward,
 } from "../data/model.ts";
+import { MAX_PAGE_SIZE } from "../data/pagination.ts";
 import type { Context } from "./context.ts";
 import { userInputError } from "./errors.ts";
 
-export const MAX_NODES_PER_LOOKUP = 100;
+export const MAX_NODES_PER_LOOKUP = MAX_PAGE_SIZE;
 
 export const builder = new SchemaBuilder<{
   Context: Context;

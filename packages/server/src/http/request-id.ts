@@ -1,0 +1,35 @@
+// One id per HTTP request: sent back as the x-request-id header and in every error, and written
+// beside every logged failure, so that a user's report leads straight to the log line.
+import { randomUUID } from "node:crypto";
+import type { Plugin } from "graphql-yoga";
+
+export const requestIdHeader = "x-request-id";
+
+interface RequestInfo {
+  id: string;
+  /** performance.now() when the request arrived: the start of its time budget. */
+  startedAt: number;
+}
+
+const requests = new WeakMap<Request, RequestInfo>();
+
+/** The request's id and start time; created on first use. */
+export function requestInfo(request: Request): RequestInfo {
+  let info = requests.get(request);
+  if (!info) {
+    info = { id: randomUUID(), startedAt: performance.now() };
+    requests.set(request, info);
+  }
+  return info;
+}
+
+export function requestIdPlugin(): Plugin {
+  return {
+    onRequest({ request }) {
+      requestInfo(request);
+    },
+    onResponse({ request, response }) {
+      response.headers.set(requestIdHeader, requestInfo(request).id);
+    },
+  };
+}
