@@ -17,7 +17,7 @@ describe.each(engines())("SDK persisted operations against trusted-documents mod
   afterAll(() => t?.close());
 
   const client = (persistedOperations: "hash-only" | false) =>
-    createClient({ url: "http://localhost/graphql", fetch: (url, init) => t.app.fetch(url, init), persistedOperations });
+    createClient({ url: "http://localhost/graphql", fetch: async (url, init) => t.app.fetch(url, init), persistedOperations });
 
   it("runs SDK operations by hash", async () => {
     const { departments } = await client("hash-only").departments({ first: 3 });
