@@ -1,9 +1,9 @@
 import { beneficiaryPagesByProject, usagePagesByProject } from "../../data/figures.ts";
 import type { Project } from "../../data/model.ts";
-import { lineItemPages, projectPage } from "../../data/projects.ts";
 import { builder } from "../builder.ts";
 import { loadAll } from "./connections.ts";
-import { loadPage } from "./connections.ts";
+import { loadPage, loadProjectPage } from "./connections.ts";
+import { projectConnectionFields, projectListArgs } from "./project-query.ts";
 
 export const ProjectFlagEnum = builder.enumType("ProjectFlag", {
   description: "Marks the report puts on a project.",
@@ -59,11 +59,15 @@ export const ProjectRef = builder.node("Project", {
       description: "For a line item, the project it is listed inside; null for a top-level project.",
       resolve: async (p, _args, context) => (p.parentKey ? ((await context.loaders.project.load(p.parentKey)) ?? null) : null),
     }),
-    lineItems: t.connection({
-      type: "Project",
-      description: "Line items listed inside this project, each with its own amount (内訳).",
-      resolve: (p, args, context) => loadPage(context, "project.lineItems", p.key, args, (keys, a) => lineItemPages(context.db, keys, a)),
-    }),
+    lineItems: t.connection(
+      {
+        type: "Project",
+        description: "Line items listed inside this project, each with its own amount (内訳).",
+        args: projectListArgs(t),
+        resolve: (p, args, context) => loadProjectPage(context, "lineItems", p.key, args),
+      },
+      { fields: projectConnectionFields },
+    ),
     beneficiaries: t.connection({
       type: "BeneficiaryCount",
       description: "Who the project served (受益者) and how many.",
@@ -83,11 +87,16 @@ export const ProjectRef = builder.node("Project", {
 });
 
 builder.queryField("projects", (t) =>
-  t.connection({
-    type: "Project",
-    description: "Projects (事業) of every municipality and year, in report order (line items included).",
-    resolve: (_root, args, context) => projectPage(context.db, args),
-  }),
+  t.connection(
+    {
+      type: "Project",
+      description:
+        "Projects (事業) of every municipality and year, in report order unless ordered otherwise (line items included), filtered by `where`; `aggregate` sums the whole filtered list.",
+      args: projectListArgs(t),
+      resolve: (_root, args, context) => loadProjectPage(context, "root", "", args),
+    },
+    { fields: projectConnectionFields },
+  ),
 );
 
 builder.queryField("project", (t) =>
