@@ -4,6 +4,7 @@ import type { BeneficiaryCount, BeneficiaryGroup } from "../../data/model.ts";
 import { builder } from "../builder.ts";
 import { loadAll } from "./connections.ts";
 import { loadPage, loadProjectPage } from "./connections.ts";
+import { beneficiaryListArgs, figurePageOptions } from "./figure-query.ts";
 import { projectConnectionFields, projectListArgs } from "./project-query.ts";
 import { FigureRef } from "./figure.ts";
 
@@ -32,7 +33,11 @@ export const BeneficiaryGroupRef = builder.node("BeneficiaryGroup", {
     counts: t.connection({
       type: "BeneficiaryCount",
       description: "Every count of this group (受益者数) across projects.",
-      resolve: (g, args, context) => loadPage(context, "group.counts", g.key, args, (keys, a) => beneficiaryPagesByGroup(context.db, keys, a)),
+      args: beneficiaryListArgs(t),
+      resolve: (g, args, context) => {
+        const options = figurePageOptions(args);
+        return loadPage(context, `group.counts:${JSON.stringify(options)}`, g.key, args, (keys, a) => beneficiaryPagesByGroup(context.db, keys, a, options));
+      },
     }),
   }),
 });

@@ -11,5 +11,9 @@ import "./figure.ts";
 import "./beneficiary.ts";
 import "./usage.ts";
 import "./project.ts";
+import "./project-query.ts";
+import "./figure-query.ts";
+import "./spending.ts";
+import "./usage-totals.ts";
 
 export const schema = lexicographicSortSchema(builder.toSchema());

@@ -93,7 +93,7 @@ export function projectOrderBy(orderBy: ReadonlyArray<{ field: ProjectOrder["fie
   return orderBy?.map((o) => ({ field: o.field, direction: o.direction === "desc" ? "desc" : "asc" }));
 }
 
-const ProjectAmountRef = builder.objectRef<{ thousandYen: string | null }>("ProjectAmount");
+export const ProjectAmountRef = builder.objectRef<{ thousandYen: string | null }>("ProjectAmount");
 builder.objectType(ProjectAmountRef, {
   description: "An amount of spending (金額), exact, in thousand yen and in yen; null over an empty set.",
   fields: (t) => ({

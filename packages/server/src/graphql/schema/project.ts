@@ -3,6 +3,7 @@ import type { Project } from "../../data/model.ts";
 import { builder } from "../builder.ts";
 import { loadAll } from "./connections.ts";
 import { loadPage, loadProjectPage } from "./connections.ts";
+import { beneficiaryListArgs, figurePageOptions, usageListArgs } from "./figure-query.ts";
 import { projectConnectionFields, projectListArgs } from "./project-query.ts";
 
 export const ProjectFlagEnum = builder.enumType("ProjectFlag", {
@@ -71,12 +72,20 @@ export const ProjectRef = builder.node("Project", {
     beneficiaries: t.connection({
       type: "BeneficiaryCount",
       description: "Who the project served (受益者) and how many.",
-      resolve: (p, args, context) => loadPage(context, "project.beneficiaries", p.key, args, (keys, a) => beneficiaryPagesByProject(context.db, keys, a)),
+      args: beneficiaryListArgs(t),
+      resolve: (p, args, context) => {
+        const options = figurePageOptions(args);
+        return loadPage(context, `project.beneficiaries:${JSON.stringify(options)}`, p.key, args, (keys, a) => beneficiaryPagesByProject(context.db, keys, a, options));
+      },
     }),
     usage: t.connection({
       type: "UsageFigure",
       description: "How much the project was used (利用実績): counts, rates, ward breakdowns.",
-      resolve: (p, args, context) => loadPage(context, "project.usage", p.key, args, (keys, a) => usagePagesByProject(context.db, keys, a)),
+      args: usageListArgs(t),
+      resolve: (p, args, context) => {
+        const options = figurePageOptions(args);
+        return loadPage(context, `project.usage:${JSON.stringify(options)}`, p.key, args, (keys, a) => usagePagesByProject(context.db, keys, a, options));
+      },
     }),
     source: t.field({
       type: "SourceReference",
