@@ -15,5 +15,7 @@ import "./project-query.ts";
 import "./figure-query.ts";
 import "./spending.ts";
 import "./usage-totals.ts";
+import "./series.ts";
+import "./search.ts";
 
 export const schema = lexicographicSortSchema(builder.toSchema());
