@@ -127,7 +127,9 @@ export async function projectAggregates(db: Kysely<Database>, parent: ProjectPar
     .where(countsTowardsSpending(options.includeRelisted ?? false));
   const result = await sql<{ parent: string; count: number; count_with_amount: number; sum: string; avg: string | null; min: string | null; max: string | null }>`
     select parent, count(*)::int as count, count(amount)::int as count_with_amount,
-      coalesce(sum(amount), 0)::text as sum, round(avg(amount), 3)::text as avg, min(amount)::text as min, max(amount)::text as max
+      coalesce(sum(amount), 0)::text as sum,
+      -- Half-up to 3 decimals in exact integer arithmetic: avg() divides at a limited scale.
+      case when count(amount) > 0 then (div(2000 * sum(amount) + count(amount), 2 * count(amount)) * 0.001)::text end as avg, min(amount)::text as min, max(amount)::text as max
     from (${filtered}) p group by parent`.execute(db);
   const byParent = new Map(
     result.rows.map((r) => [

@@ -102,7 +102,8 @@ export async function spendingPage(db: Kysely<Database>, query: SpendingQuery, a
     args,
   });
   return mapPage(pages.get(""), (row: any): SpendingBucket => ({
-    municipalityCode: row.k_municipality ?? (row.k_department ? String(row.k_department).split(":")[0] : null),
+    // A department or group belongs to one municipality: its bucket names it too.
+    municipalityCode: row.k_municipality ?? ([row.k_department, row.k_group].find((k) => k) as string | undefined)?.split(":")[0] ?? null,
     fiscalYear: row.k_fiscal_year ?? null,
     departmentKey: unpad(row.k_department),
     flag: row.k_flag ?? null,
