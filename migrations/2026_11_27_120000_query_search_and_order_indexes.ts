@@ -29,17 +29,22 @@ export async function up(db: Kysely<any>): Promise<void> {
       where pair !~ '\\s'
     )`.execute(db);
 
-  // The indexed expressions. Queries must repeat them exactly (packages/server/src/data/search.ts).
-  await sql`
-    create index project_search_idx on project using gin (
-      search_bigrams(search_fold(name_ja || ' ' || coalesce(description_ja, '') || ' ' || name_en || ' ' || coalesce(description_en, '')))
-    )`.execute(db);
+  // A project's folded name and description are stored, computed once on write: ranking and
+  // the substring check then read plain text instead of normalizing every candidate again.
+  await sql`alter table project
+    add column search_name text not null generated always as (search_fold(name_ja || ' ' || name_en)) stored,
+    add column search_body text not null generated always as (search_fold(coalesce(description_ja, '') || ' ' || coalesce(description_en, ''))) stored`.execute(db);
+  // The indexed expressions. Queries must repeat them exactly (packages/server/src/data/search-text.ts).
+  await sql`create index project_search_idx on project using gin (search_bigrams(search_name || ' ' || search_body))`.execute(db);
   await sql`create index department_search_idx on department using gin (search_bigrams(search_fold(name_ja || ' ' || name_en)))`.execute(db);
   await sql`create index beneficiary_group_search_idx on beneficiary_group using gin (search_bigrams(search_fold(name_ja || ' ' || name_en)))`.execute(db);
 
   // "Top projects by amount" pages through this index in either direction; a missing amount
   // sorts last in descending order (as -1: amounts are never negative).
   await sql`create index project_amount_desc_idx on project ((coalesce(amount_thousand_yen, -1)), municipality_code, id)`.execute(db);
+  // Report order (municipality, latest year first, document, position) with the year negated,
+  // so that every key runs ascending and a cursor seeks with one row comparison.
+  await sql`create index project_report_order_idx on project (municipality_code, (-fiscal_year), document_id, sort_order, id)`.execute(db);
   // Root lists and aggregates filtered by year and department.
   await sql`create index project_year_department_idx on project (fiscal_year, municipality_code, department_id)`.execute(db);
 }

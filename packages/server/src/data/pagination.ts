@@ -123,6 +123,8 @@ export interface ConnectionQuery<Row> {
   base: SelectQueryBuilder<any, any, Row>;
   /** Expression grouping rows into one connection per parent; omit for a root connection. */
   partitionBy?: RawBuilder<unknown> | undefined;
+  /** The same rows for counting, when `base` computes costly columns a count does not need (root connections). */
+  countBase?: SelectQueryBuilder<any, any, any> | undefined;
   /** Ordering; the last term must make it total (an id). */
   order: SortTerm[];
   args: PageArgs;
@@ -167,7 +169,7 @@ async function loadRootPage<Row>(query: ConnectionQuery<Row>, size: number, back
     paged = paged.orderBy(sql`${term.expression} ${sql.raw(asc ? "asc" : "desc")}`);
   }
   paged = paged.limit(size + 1);
-  const counted = query.base.clearSelect().select(sql`1`.as("one"));
+  const counted = (query.countBase ?? query.base).clearSelect().select(sql`1`.as("one"));
   const result = await sql<Row & { __total: number } & Record<string, unknown>>`
     select t.__total, p.*
     from (select count(*)::int as __total from (${counted}) c) t

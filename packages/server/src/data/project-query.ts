@@ -99,8 +99,9 @@ export function applyProjectFilter<Q extends SelectQueryBuilder<Database, any, a
  * when the parent states one.
  */
 export function countsTowardsSpending(includeRelisted: boolean): RawBuilder<boolean> {
-  const parentHasNoAmount = sql<boolean>`not exists (select 1 from project parent
-    where parent.municipality_code = project.municipality_code and parent.id = project.parent_id and parent.amount_thousand_yen is not null)`;
+  // Top-level projects (nearly all) skip the parent lookup.
+  const parentHasNoAmount = sql<boolean>`(project.parent_id is null or not exists (select 1 from project parent
+    where parent.municipality_code = project.municipality_code and parent.id = project.parent_id and parent.amount_thousand_yen is not null))`;
   return includeRelisted ? parentHasNoAmount : sql<boolean>`(not project.is_relisted and ${parentHasNoAmount})`;
 }
 

@@ -12,10 +12,14 @@ export async function projectsByKey(db: Kysely<Database>, keys: readonly string[
   return (await selectByKeys<any>(db, "project", keys)).map((r) => (r ? toProject(r) : undefined));
 }
 
-/** Report order: the document's own sequence of projects. */
+/**
+ * Report order: by municipality, latest fiscal year first, then the document's own sequence.
+ * The year is negated rather than sorted descending so that all keys run one way and
+ * project_report_order_idx serves any page by seeking to the cursor.
+ */
 export const reportOrder: SortTerm[] = [
   { expression: sql`project.municipality_code`, direction: "asc", kind: "text", name: "municipality" },
-  { expression: sql`project.fiscal_year`, direction: "desc", kind: "integer", name: "fiscalYear" },
+  { expression: sql`(-project.fiscal_year)`, direction: "asc", kind: "integer", name: "latestFiscalYear" },
   { expression: sql`project.document_id`, direction: "asc", kind: "integer", name: "document" },
   { expression: sql`project.sort_order`, direction: "asc", kind: "integer", name: "sortOrder" },
   byId("project"),

@@ -32,22 +32,26 @@ export function searchTerms(query: string, argumentName: string): string[] {
   return terms;
 }
 
-/** The indexed text of each searchable table, exactly as in its GIN index. */
+/**
+ * The indexed text of each searchable table, exactly as in its GIN index: a project's is
+ * stored already folded (generated columns), a department's or group's is folded on the fly.
+ */
 export const searchableText = {
-  project: sql`project.name_ja || ' ' || coalesce(project.description_ja, '') || ' ' || project.name_en || ' ' || coalesce(project.description_en, '')`,
-  department: sql`department.name_ja || ' ' || department.name_en`,
-  beneficiary_group: sql`beneficiary_group.name_ja || ' ' || beneficiary_group.name_en`,
+  project: sql`(project.search_name || ' ' || project.search_body)`,
+  department: sql`search_fold(department.name_ja || ' ' || department.name_en)`,
+  beneficiary_group: sql`search_fold(beneficiary_group.name_ja || ' ' || beneficiary_group.name_en)`,
 } as const;
 
 /**
- * Rows whose text holds every term: the bigram containment is what the GIN index answers,
- * the substring test then drops rows that have the bigrams but not in sequence.
+ * Rows whose folded text holds every term: the bigram containment is what the GIN index
+ * answers; the substring test then drops rows that have a longer term's bigrams but not in
+ * sequence. A two-character term is its own single bigram, so the index answer is exact.
  */
-export function matchesTerms(text: RawBuilder<unknown>, terms: string[]): RawBuilder<boolean> {
+export function matchesTerms(folded: RawBuilder<unknown>, terms: string[]): RawBuilder<boolean> {
   const bigrams = sql.join(
     terms.map((t) => sql`search_bigrams(search_fold(${t}))`),
     sql` || `,
   );
-  const substrings = terms.map((t) => sql`strpos(search_fold(${text}), search_fold(${t})) > 0`);
-  return sql<boolean>`(search_bigrams(search_fold(${text})) @> (${bigrams}) and ${sql.join(substrings, sql` and `)})`;
+  const substrings = terms.filter((t) => [...t].length !== 2).map((t) => sql`strpos(${folded}, search_fold(${t})) > 0`);
+  return sql<boolean>`(search_bigrams(${folded}) @> (${bigrams})${substrings.length ? sql` and ${sql.join(substrings, sql` and `)}` : sql``})`;
 }

@@ -38,13 +38,13 @@ function score(name: RawBuilder<unknown>, description: RawBuilder<unknown> | nul
   return sql`round((${sql.join(parts, sql` + `)} + ${startsWith})::numeric, 4)`;
 }
 
-function hitsOf(types: readonly SearchableType[], terms: string[]): RawBuilder<unknown> {
+/** The matching rows of each wanted table, with their score unless only counting. */
+function hitsOf(types: readonly SearchableType[], terms: string[], withScore: boolean): RawBuilder<unknown> {
   const branches: RawBuilder<unknown>[] = [];
+  const scored = (s: RawBuilder<unknown>) => (withScore ? s : sql`null::numeric`);
   if (types.includes("Project")) {
-    const name = sql`search_fold(project.name_ja || ' ' || project.name_en)`;
-    const description = sql`search_fold(coalesce(project.description_ja, '') || ' ' || coalesce(project.description_en, ''))`;
     branches.push(sql`select 'Project'::text as type, project.municipality_code, project.id, project.name_ja as title, project.description_ja as body,
-      ${score(name, description, terms)} as score
+      ${scored(score(sql`project.search_name`, sql`project.search_body`, terms))} as score
       from project where ${matchesTerms(searchableText.project, terms)}`);
   }
   for (const [type, table] of [
@@ -52,9 +52,8 @@ function hitsOf(types: readonly SearchableType[], terms: string[]): RawBuilder<u
     ["BeneficiaryGroup", "beneficiary_group"],
   ] as const) {
     if (!types.includes(type)) continue;
-    const name = sql`search_fold(${searchableText[table]})`;
     branches.push(sql`select ${sql.lit(type)}::text as type, ${sql.ref(`${table}.municipality_code`)}, ${sql.ref(`${table}.id`)}, ${sql.ref(`${table}.name_ja`)} as title,
-      null::text as body, ${score(name, null, terms)} as score
+      null::text as body, ${scored(score(searchableText[table], null, terms))} as score
       from ${sql.table(table)} where ${matchesTerms(searchableText[table], terms)}`);
   }
   return sql`(${sql.join(branches, sql` union all `)})`;
@@ -72,7 +71,8 @@ export async function searchPage(db: Kysely<Database>, query: string, types: rea
   const wanted = types && types.length ? types : searchableTypes;
   const pages = await loadPages({
     db,
-    base: db.selectFrom(hitsOf(wanted, terms).as("hit")).selectAll("hit" as any) as any,
+    base: db.selectFrom(hitsOf(wanted, terms, true).as("hit")).selectAll("hit" as any) as any,
+    countBase: db.selectFrom(hitsOf(wanted, terms, false).as("hit")).selectAll("hit" as any) as any,
     order: searchOrder,
     args,
   });
