@@ -144,7 +144,7 @@ export async function usageTotalsPage(db: Kysely<Database>, query: UsageTotalsQu
   }
   const lastDirection = order.at(-1)?.direction ?? "asc";
   order.push(...keyTerms(lastDirection).map((t) => ({ ...t, name: `tie_${t.name}` })));
-  const pages = await loadPages({ db, base: db.selectFrom(sql`(${grouped})`.as("bucket")).selectAll("bucket" as any) as any, order, args });
+  const pages = await loadPages({ db, shared: { name: "bucket", query: grouped }, base: db.selectFrom("bucket" as any).selectAll("bucket" as any) as any, order, args });
   return mapPage(pages.get(""), (row: any): UsageTotal => ({
     municipalityCode: row.k_municipality ?? null,
     fiscalYear: row.k_fiscal_year ?? null,

@@ -123,6 +123,11 @@ export interface ConnectionQuery<Row> {
   base: SelectQueryBuilder<any, any, Row>;
   /** Expression grouping rows into one connection per parent; omit for a root connection. */
   partitionBy?: RawBuilder<unknown> | undefined;
+  /**
+   * A query computed once per statement as a materialized CTE that `base` reads by name
+   * (root connections): grouped buckets are then not aggregated twice, for count and page.
+   */
+  shared?: { name: string; query: RawBuilder<unknown> } | undefined;
   /** The same rows for counting, when `base` computes costly columns a count does not need (root connections). */
   countBase?: SelectQueryBuilder<any, any, any> | undefined;
   /** Ordering; the last term must make it total (an id). */
@@ -170,8 +175,9 @@ async function loadRootPage<Row>(query: ConnectionQuery<Row>, size: number, back
   }
   paged = paged.limit(size + 1);
   const counted = (query.countBase ?? query.base).clearSelect().select(sql`1`.as("one"));
+  const shared = query.shared ? sql`with ${sql.id(query.shared.name)} as materialized (${query.shared.query}) ` : sql``;
   const result = await sql<Row & { __total: number } & Record<string, unknown>>`
-    select t.__total, p.*
+    ${shared}select t.__total, p.*
     from (select count(*)::int as __total from (${counted}) c) t
     left join lateral (${paged}) p on true`.execute(query.db);
   const total = result.rows[0]?.__total ?? 0;

@@ -99,10 +99,14 @@ export function applyProjectFilter<Q extends SelectQueryBuilder<Database, any, a
  * when the parent states one.
  */
 export function countsTowardsSpending(includeRelisted: boolean): RawBuilder<boolean> {
-  // Top-level projects (nearly all) skip the parent lookup.
-  const parentHasNoAmount = sql<boolean>`(project.parent_id is null or not exists (select 1 from project parent
-    where parent.municipality_code = project.municipality_code and parent.id = project.parent_id and parent.amount_thousand_yen is not null))`;
-  return includeRelisted ? parentHasNoAmount : sql<boolean>`(not project.is_relisted and ${parentHasNoAmount})`;
+  // Written as NOT IN over the (few) line items whose parent has an amount: PostgreSQL hashes
+  // that small set once, and the scan stays parallel. A correlated NOT EXISTS per row was
+  // costed so high that it triggered JIT compilation and a serial plan (5× slower at 1M rows).
+  const notPartOfParent = sql<boolean>`(project.municipality_code, project.id) not in (
+    select item.municipality_code, item.id from project item
+    join project parent on parent.municipality_code = item.municipality_code and parent.id = item.parent_id
+    where item.parent_id is not null and parent.amount_thousand_yen is not null)`;
+  return includeRelisted ? notPartOfParent : sql<boolean>`(not project.is_relisted and ${notPartOfParent})`;
 }
 
 export type ProjectOrderField = "AMOUNT" | "NAME" | "FISCAL_YEAR" | "REPORT_ORDER";

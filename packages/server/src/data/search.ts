@@ -4,7 +4,7 @@
 import { type Kysely, type RawBuilder, sql } from "kysely";
 import type { Database } from "../db/types.ts";
 import { keyOf } from "./keys.ts";
-import { loadPages, type Page, type PageArgs, type SortTerm } from "./pagination.ts";
+import { emptyPage, loadPages, type Page, type PageArgs, type SortTerm } from "./pagination.ts";
 import { foldForSearch, matchesTerms, searchableText, searchTerms } from "./search-text.ts";
 import { mapPage } from "./catalog.ts";
 
@@ -68,7 +68,9 @@ const searchOrder: SortTerm[] = [
 
 export async function searchPage(db: Kysely<Database>, query: string, types: readonly SearchableType[] | null | undefined, args: PageArgs): Promise<Page<SearchHit>> {
   const terms = searchTerms(query, "query");
-  const wanted = types && types.length ? types : searchableTypes;
+  // Left out means every type; an empty list, like every empty filter list, matches nothing.
+  const wanted = types ?? searchableTypes;
+  if (wanted.length === 0) return emptyPage();
   const pages = await loadPages({
     db,
     base: db.selectFrom(hitsOf(wanted, terms, true).as("hit")).selectAll("hit" as any) as any,

@@ -32,15 +32,27 @@ export interface SpendingQuery {
   orderBy?: ReadonlyArray<{ field: SpendingOrderField; direction: SortDirection }> | null | undefined;
 }
 
-// Key columns sort in a meaningful order and are never null (keyset cursors compare them):
-// ids are zero-padded so that text order is id order.
+// Buckets are computed in two steps: projects are first summed per raw column values (ids,
+// years, the three flag booleans: a few thousand rows at most), then those rows get their
+// bucket keys (a FLAG bucket per flag held) and are summed again. Keys are zero-padded ids
+// so that text order is id order, and never null, since keyset cursors compare them.
 const padded = (code: RawBuilder<unknown>, id: RawBuilder<unknown>) => sql`${code} || ':' || lpad(${id}::text, 19, '0')`;
-const dimensions: Record<SpendingDimension, { column: string; select: RawBuilder<unknown>; kind: SortTerm["kind"] }> = {
-  MUNICIPALITY: { column: "k_municipality", select: sql`p.municipality_code::text`, kind: "text" },
-  FISCAL_YEAR: { column: "k_fiscal_year", select: sql`p.fiscal_year`, kind: "integer" },
-  DEPARTMENT: { column: "k_department", select: padded(sql`p.municipality_code`, sql`p.department_id`), kind: "text" },
-  FLAG: { column: "k_flag", select: sql`flag.name`, kind: "text" },
-  BENEFICIARY_GROUP: { column: "k_group", select: sql`coalesce(${padded(sql`g.municipality_code`, sql`g.group_id`)}, '')`, kind: "text" },
+const dimensions: Record<SpendingDimension, { raw: RawBuilder<unknown>[]; key: RawBuilder<unknown>; column: string; kind: SortTerm["kind"] }> = {
+  MUNICIPALITY: { raw: [sql`p.municipality_code as r_municipality`], key: sql`s.r_municipality::text`, column: "k_municipality", kind: "text" },
+  FISCAL_YEAR: { raw: [sql`p.fiscal_year as r_year`], key: sql`s.r_year`, column: "k_fiscal_year", kind: "integer" },
+  DEPARTMENT: {
+    raw: [sql`p.municipality_code as r_department_code`, sql`p.department_id as r_department_id`],
+    key: padded(sql`s.r_department_code`, sql`s.r_department_id`),
+    column: "k_department",
+    kind: "text",
+  },
+  FLAG: { raw: [sql`p.is_new as r_new`, sql`p.is_expanded as r_expanded`, sql`p.is_relisted as r_relisted`], key: sql`flag.name`, column: "k_flag", kind: "text" },
+  BENEFICIARY_GROUP: {
+    raw: [sql`bg.municipality_code as r_group_code`, sql`bg.group_id as r_group_id`],
+    key: sql`coalesce(${padded(sql`s.r_group_code`, sql`s.r_group_id`)}, '')`,
+    column: "k_group",
+    kind: "text",
+  },
 };
 
 function checkGroupBy(groupBy: readonly SpendingDimension[]) {
@@ -64,24 +76,28 @@ export async function spendingPage(db: Kysely<Database>, query: SpendingQuery, a
     .select(["project.municipality_code", "project.id", "project.fiscal_year", "project.department_id", "project.amount_thousand_yen", "project.is_new", "project.is_expanded", "project.is_relisted"])
     .where(projectConditions(query.where))
     .where(countsTowardsSpending(query.includeRelisted ?? false));
-  const joins: RawBuilder<unknown>[] = [];
-  if (query.groupBy.includes("FLAG")) {
-    // A project with two flags is in both buckets; one with none is in NONE.
-    joins.push(sql`cross join lateral (
-      select name from (values ('NEW', p.is_new), ('EXPANDED', p.is_expanded), ('RELISTED', p.is_relisted),
-        ('NONE', not (p.is_new or p.is_expanded or p.is_relisted))) as f(name, holds) where holds) flag`);
-  }
-  if (query.groupBy.includes("BENEFICIARY_GROUP")) {
-    // A project serving two groups is in both buckets (its amount then shows twice across them).
-    joins.push(sql`left join (select distinct municipality_code, project_id, group_id from beneficiary_count) g
-      on g.municipality_code = p.municipality_code and g.project_id = p.id`);
-  }
+  // A project serving two groups is in both buckets (its amount then shows twice across them).
+  const groupJoin = query.groupBy.includes("BENEFICIARY_GROUP")
+    ? sql`left join (select distinct municipality_code, project_id, group_id from beneficiary_count) bg
+        on bg.municipality_code = p.municipality_code and bg.project_id = p.id`
+    : sql``;
+  // A project with two flags is in both buckets; one with none is in NONE.
+  const flagJoin = query.groupBy.includes("FLAG")
+    ? sql`cross join lateral (
+        select name from (values ('NEW', s.r_new), ('EXPANDED', s.r_expanded), ('RELISTED', s.r_relisted),
+          ('NONE', not (s.r_new or s.r_expanded or s.r_relisted))) as f(name, holds) where holds) flag`
+    : sql``;
+  const raw = dims.flatMap((d) => d.raw);
+  const rawNames = sql.raw(raw.map((_, i) => String(i + 1)).join(", "));
   const grouped = sql`
-    select ${sql.join(dims.map((d) => sql`${d.select} as ${sql.ref(d.column)}`))},
-      count(*)::int as count, count(p.amount_thousand_yen)::int as count_with_amount,
-      coalesce(sum(p.amount_thousand_yen), 0) as sum
-    from (${projects}) p ${sql.join(joins, sql` `)}
-    group by ${sql.join(dims.map((d) => d.select))}`;
+    select ${sql.join(dims.map((d) => sql`${d.key} as ${sql.ref(d.column)}`))},
+      sum(s.count)::int as count, sum(s.count_with_amount)::int as count_with_amount, sum(s.sum) as sum
+    from (
+      select ${sql.join(raw)}, count(*) as count, count(p.amount_thousand_yen) as count_with_amount, coalesce(sum(p.amount_thousand_yen), 0) as sum
+      from (${projects}) p ${groupJoin}
+      group by ${rawNames}
+    ) s ${flagJoin}
+    group by ${sql.join(dims.map((d) => d.key))}`;
 
   const keyTerms = (direction: SortDirection): SortTerm[] =>
     dims.map((d) => ({ expression: sql`bucket.${sql.ref(d.column)}`, direction, kind: d.kind, name: d.column }));
@@ -97,7 +113,9 @@ export async function spendingPage(db: Kysely<Database>, query: SpendingQuery, a
 
   const pages = await loadPages({
     db,
-    base: db.selectFrom(sql`(${grouped})`.as("bucket")).selectAll("bucket" as any) as any,
+    // Computed once for the count and the page.
+    shared: { name: "bucket", query: grouped },
+    base: db.selectFrom("bucket" as any).selectAll("bucket" as any) as any,
     order,
     args,
   });

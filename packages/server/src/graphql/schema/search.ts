@@ -44,7 +44,7 @@ builder.queryField("search", (t) =>
       "Full-text search (全文検索) as people type Japanese: words separated by spaces must all occur (AND); two-character words (保育, 虐待, 里親) match; hiragana and katakana, full- and half-width forms match alike (NFKC). Most relevant first. Uses the bigram GIN indexes.",
     args: {
       query: t.arg.string({ required: true, description: "The words to find (検索語), e.g. 生活保護 就労. At least one word needs 2 or more characters; at most 10 words, 200 characters." }),
-      types: t.arg({ type: [SearchableTypeEnum], description: "Only these kinds of objects (検索対象); all when left out." }),
+      types: t.arg({ type: [SearchableTypeEnum], description: "Only these kinds of objects (検索対象); all when left out, none when empty." }),
     },
     resolve: (_root, args, context) => searchPage(context.db, args.query, args.types as SearchableType[] | null | undefined, pageArgs(args)),
   }),
