@@ -2,7 +2,17 @@
 // the whole HTTP pipeline) on PostgreSQL and PGlite, compared with what the database holds.
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type OperationName, createClient, operations, type WelfareGraphClient } from "../packages/sdk/src/index.ts";
+import {
+  type OperationName,
+  ProjectOrderField,
+  SearchableType,
+  SortDirection,
+  SpendingDimension,
+  UsageDimension,
+  createClient,
+  operations,
+  type WelfareGraphClient,
+} from "../packages/sdk/src/index.ts";
 import { startTestApp, type TestApp } from "./support/app.ts";
 import { engines } from "./support/databases.ts";
 
@@ -275,6 +285,86 @@ describe.each(engines())("the SDK against the server on %s", (kind) => {
         importedAt: new Date(r.imported_at).toISOString(),
       })),
     );
+  });
+
+  it("projects with where/orderBy/aggregate: the filtered list and its sums as the table holds them", async () => {
+    const rows = await db()
+      .selectFrom("project")
+      .select(["municipality_code", "id", "amount_thousand_yen", "is_relisted", "parent_id"])
+      .where("amount_thousand_yen", ">=", "100000")
+      .orderBy("amount_thousand_yen", "desc")
+      .orderBy("municipality_code")
+      .orderBy("id")
+      .execute();
+    const { projects } = await client.projects({
+      first: 100,
+      where: { amountThousandYen: { gte: "100000" }, isLineItem: false },
+      orderBy: [{ field: ProjectOrderField.AMOUNT, direction: SortDirection.DESC }],
+    });
+    const topLevel = rows.filter((r) => r.parent_id === null);
+    expect(projects.totalCount).toBe(topLevel.length);
+    expect(projects.nodes.map((p) => decodeId(p.id).key)).toEqual(topLevel.map(keyOf));
+    const counted = topLevel.filter((r) => !r.is_relisted);
+    const sum = counted.reduce((acc, r) => acc + BigInt(r.amount_thousand_yen as string), 0n);
+    expect(projects.aggregate.sum.amountThousandYen).toBe(sum.toString());
+    expect(projects.aggregate.count).toBe(counted.length);
+    expect(projects.aggregate.max.amountThousandYen).toBe(String(counted.map((r) => BigInt(r.amount_thousand_yen as string)).reduce((a, b) => (a > b ? a : b))));
+  });
+
+  it("projectSeries: a project's amount per fiscal year of its series key", async () => {
+    covered.add("projectSeries");
+    const row = await db().selectFrom("project").select(["municipality_code", "id", "key", "fiscal_year", "amount_thousand_yen"]).where("amount_thousand_yen", "is not", null).orderBy("id").executeTakeFirstOrThrow();
+    const id = Buffer.from(`Project:${keyOf(row)}`).toString("base64");
+    const { project } = await client.projectSeries({ id });
+    expect(project?.seriesKey).toBe(row.key);
+    expect(project?.series).toEqual([
+      { fiscalYear: { year: row.fiscal_year, eraLabel: "令和5年度" }, amountThousandYen: String(row.amount_thousand_yen), changeThousandYen: null, changeRatio: null, hasPreviousYear: false },
+    ]);
+  });
+
+  it("search: 2-character Japanese terms find the projects whose names hold them", async () => {
+    covered.add("search");
+    const rows = await db().selectFrom("project").select(["municipality_code", "id", "name_ja", "description_ja"]).execute();
+    const expected = rows.filter((r) => r.name_ja.includes("里親") || (r.description_ja ?? "").includes("里親")).map(keyOf);
+    expect(expected.length).toBeGreaterThan(0);
+    const { search } = await client.search({ query: "里親", types: [SearchableType.PROJECT], first: 50 });
+    expect(search.nodes.map((hit) => decodeId(hit.node.id).key).sort()).toEqual([...expected].sort());
+    for (const hit of search.nodes) expect(hit.snippet).toContain("里親");
+    const none = await client.search({ query: "存在しない語句" });
+    expect(none.search.totalCount).toBe(0);
+  });
+
+  it("spending and usageTotals: sums per department and per ward as the tables hold them", async () => {
+    covered.add("spending");
+    covered.add("usageTotals");
+    const departments = await db()
+      .selectFrom("department")
+      .select(["municipality_code", "id", "name_ja"])
+      .execute();
+    const { spending } = await client.spending({ groupBy: [SpendingDimension.DEPARTMENT], first: 100 });
+    expect(spending.totalCount).toBe(departments.length);
+    const byName = new Map(spending.nodes.map((b) => [b.department?.name, b.sum.amountThousandYen]));
+    const welfarePolicy = await db()
+      .selectFrom("project")
+      .innerJoin("department", (j) => j.onRef("department.municipality_code", "=", "project.municipality_code").onRef("department.id", "=", "project.department_id"))
+      .select(sql<string>`sum(project.amount_thousand_yen)::text`.as("sum"))
+      .where("department.name_ja", "=", "健康福祉政策課")
+      .where("project.is_relisted", "=", false)
+      .where("project.parent_id", "is", null)
+      .executeTakeFirstOrThrow();
+    expect(byName.get("健康福祉政策課")).toBe(welfarePolicy.sum);
+
+    const wardRows = await db()
+      .selectFrom("usage_figure")
+      .innerJoin("ward", (j) => j.onRef("ward.municipality_code", "=", "usage_figure.municipality_code").onRef("ward.id", "=", "usage_figure.ward_id"))
+      .select(["ward.name_ja", "usage_figure.unit", sql<string>`sum(usage_figure.value)::text`.as("sum")])
+      .where("usage_figure.is_total", "=", false)
+      .where("usage_figure.unit", "not in", ["PERCENT", "POINTS"])
+      .groupBy(["ward.name_ja", "usage_figure.unit"])
+      .execute();
+    const { usageTotals } = await client.usageTotals({ groupBy: [UsageDimension.WARD], first: 100 });
+    const got = usageTotals.nodes.filter((b) => b.ward).map((b) => `${b.ward?.name}|${b.unit}|${Number(b.sum)}`).sort();
+    expect(got).toEqual(wardRows.map((r) => `${r.name_ja}|${r.unit}|${Number(r.sum)}`).sort());
   });
 
   it("has a contract test for every client method", () => {

@@ -13,7 +13,7 @@ export function engines(): DatabaseKind[] {
 
 export interface TestDatabase extends DatabaseHandle {
   /** SQL statements sent since the database was opened (or since reset). */
-  statements: { count: number; sql: string[] };
+  statements: { count: number; sql: string[]; parameters: ReadonlyArray<unknown>[] };
   url?: string;
   drop(): Promise<void>;
 }
@@ -35,10 +35,11 @@ async function admin<T>(url: string, work: (client: pg.Client) => Promise<T>): P
 }
 
 export async function createTestDatabase(kind: DatabaseKind, options: { migrate?: boolean } = {}): Promise<TestDatabase> {
-  const statements = { count: 0, sql: [] as string[] };
-  const onQuery = (event: { query: { sql: string } }) => {
+  const statements = { count: 0, sql: [] as string[], parameters: [] as ReadonlyArray<unknown>[] };
+  const onQuery = (event: { query: { sql: string; parameters: ReadonlyArray<unknown> } }) => {
     statements.count++;
     statements.sql.push(event.query.sql);
+    statements.parameters.push(event.query.parameters);
   };
   let handle: DatabaseHandle;
   let drop = async () => {};
@@ -57,6 +58,7 @@ export async function createTestDatabase(kind: DatabaseKind, options: { migrate?
   if (options.migrate !== false) await migrateToLatest(handle.db);
   statements.count = 0;
   statements.sql.length = 0;
+  statements.parameters.length = 0;
   return {
     ...handle,
     statements,

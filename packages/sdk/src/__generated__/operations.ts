@@ -79,9 +79,37 @@ export const operations = {
   projects: {
     name: "Projects",
     kind: "query",
-    document: "query Projects($first: Int, $after: String) {\n  projects(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      ...PageInfoFields\n    }\n    nodes {\n      ...ProjectFields\n      department {\n        id\n        name\n      }\n    }\n  }\n}\n\nfragment PageInfoFields on PageInfo {\n  hasNextPage\n  hasPreviousPage\n  startCursor\n  endCursor\n}\n\nfragment ProjectFields on Project {\n  id\n  seriesKey\n  name\n  nameEn\n  description\n  descriptionEn\n  amountThousandYen\n  amountYen\n  amountNote\n  flags\n  parent {\n    id\n    name\n  }\n  fiscalYear {\n    year\n    eraLabel\n  }\n  source {\n    page\n  }\n}",
-    sha256: "404399bf49365e09a6e4a42b57d31772d469aa070fe51ab72b57a7427bbe0e2a",
+    document: "query Projects($first: Int, $after: String, $where: ProjectFilter, $orderBy: [ProjectOrder!], $includeRelisted: Boolean = false) {\n  projects(first: $first, after: $after, where: $where, orderBy: $orderBy) {\n    totalCount\n    aggregate(includeRelisted: $includeRelisted) {\n      count\n      countWithAmount\n      sum {\n        amountThousandYen\n      }\n      avg {\n        amountThousandYen\n      }\n      min {\n        amountThousandYen\n      }\n      max {\n        amountThousandYen\n      }\n    }\n    pageInfo {\n      ...PageInfoFields\n    }\n    nodes {\n      ...ProjectFields\n      department {\n        id\n        name\n      }\n    }\n  }\n}\n\nfragment PageInfoFields on PageInfo {\n  hasNextPage\n  hasPreviousPage\n  startCursor\n  endCursor\n}\n\nfragment ProjectFields on Project {\n  id\n  seriesKey\n  name\n  nameEn\n  description\n  descriptionEn\n  amountThousandYen\n  amountYen\n  amountNote\n  flags\n  parent {\n    id\n    name\n  }\n  fiscalYear {\n    year\n    eraLabel\n  }\n  source {\n    page\n  }\n}",
+    sha256: "9c971c649676e0258922d105c9ef9244a65cfb9a91ee6d6f885a34be498d18aa",
     connection: "projects",
+  },
+  projectSeries: {
+    name: "ProjectSeries",
+    kind: "query",
+    document: "query ProjectSeries($id: ID!) {\n  project(id: $id) {\n    id\n    seriesKey\n    name\n    series {\n      fiscalYear {\n        year\n        eraLabel\n      }\n      amountThousandYen\n      changeThousandYen\n      changeRatio\n      hasPreviousYear\n    }\n  }\n}",
+    sha256: "c9bd49786bf62500442c95507c9000337d651ea62a36c8257b646957488a0f1c",
+    connection: undefined,
+  },
+  search: {
+    name: "Search",
+    kind: "query",
+    document: "query Search($query: String!, $types: [SearchableType!], $first: Int, $after: String) {\n  search(query: $query, types: $types, first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      ...PageInfoFields\n    }\n    nodes {\n      score\n      snippet\n      node {\n        __typename\n        id\n        ... on Project {\n          name\n          nameEn\n          amountThousandYen\n          fiscalYear {\n            year\n          }\n          department {\n            id\n            name\n          }\n        }\n        ... on Department {\n          name\n          nameEn\n        }\n        ... on BeneficiaryGroup {\n          name\n          nameEn\n        }\n      }\n    }\n  }\n}\n\nfragment PageInfoFields on PageInfo {\n  hasNextPage\n  hasPreviousPage\n  startCursor\n  endCursor\n}",
+    sha256: "570c771d30111b02a17c14679c668c8573cdc084c020b4cd7f08f328894910ec",
+    connection: "search",
+  },
+  spending: {
+    name: "Spending",
+    kind: "query",
+    document: "query Spending($groupBy: [SpendingDimension!]!, $where: ProjectFilter, $includeRelisted: Boolean = false, $orderBy: [SpendingOrder!], $first: Int, $after: String) {\n  spending(\n    groupBy: $groupBy\n    where: $where\n    includeRelisted: $includeRelisted\n    orderBy: $orderBy\n    first: $first\n    after: $after\n  ) {\n    totalCount\n    pageInfo {\n      ...PageInfoFields\n    }\n    nodes {\n      count\n      countWithAmount\n      sum {\n        amountThousandYen\n        amountYen\n      }\n      department {\n        id\n        name\n        nameEn\n      }\n      fiscalYear {\n        year\n        eraLabel\n      }\n      flag\n      beneficiaryGroup {\n        id\n        name\n        nameEn\n      }\n      municipality {\n        code\n        name\n      }\n    }\n  }\n}\n\nfragment PageInfoFields on PageInfo {\n  hasNextPage\n  hasPreviousPage\n  startCursor\n  endCursor\n}",
+    sha256: "3c301697de9eecc11242960a4b0913b31eb2e5afecfc8e7c85eb31c8ab01ab1a",
+    connection: "spending",
+  },
+  usageTotals: {
+    name: "UsageTotals",
+    kind: "query",
+    document: "query UsageTotals($groupBy: [UsageDimension!]!, $where: UsageFilter, $orderBy: [SpendingOrder!], $first: Int, $after: String) {\n  usageTotals(\n    groupBy: $groupBy\n    where: $where\n    orderBy: $orderBy\n    first: $first\n    after: $after\n  ) {\n    totalCount\n    pageInfo {\n      ...PageInfoFields\n    }\n    nodes {\n      count\n      sum\n      unit\n      metric\n      label\n      labelEn\n      ward {\n        id\n        name\n      }\n      fiscalYear {\n        year\n      }\n      municipality {\n        code\n      }\n      project {\n        id\n        name\n      }\n    }\n  }\n}\n\nfragment PageInfoFields on PageInfo {\n  hasNextPage\n  hasPreviousPage\n  startCursor\n  endCursor\n}",
+    sha256: "11dc0e1425bfee234f1fe6738c6974a0a87a48c76939c0fd111993c446d8fc4e",
+    connection: "usageTotals",
   },
 } as const;
 
@@ -149,9 +177,36 @@ and where it was printed (出典).
    */
   project: { result: Types.ProjectQuery; variables: Types.ProjectQueryVariables };
   /**
-   * Projects (事業) of every municipality and year, one page at a time.
+   * Projects (事業) of every municipality and year, one page at a time, filtered and ordered,
+with the spending totals (集計) of the whole filtered list.
    *
    * Operation `Projects` (src/operations); resolves to its `data`.
    */
   projects: { result: Types.ProjectsQuery; variables: Types.ProjectsQueryVariables };
+  /**
+   * A project's spending across fiscal years (年度別実績) with the change from the year before.
+   *
+   * Operation `ProjectSeries` (src/operations); resolves to its `data`.
+   */
+  projectSeries: { result: Types.ProjectSeriesQuery; variables: Types.ProjectSeriesQueryVariables };
+  /**
+   * Japanese full-text search (検索) over projects, departments and beneficiary groups, ranked by
+relevance, with the matched snippet. Space-separated terms all have to match.
+   *
+   * Operation `Search` (src/operations); resolves to its `data`.
+   */
+  search: { result: Types.SearchQuery; variables: Types.SearchQueryVariables };
+  /**
+   * Spending (実績額) summed by one or two dimensions — department, fiscal year, flag, beneficiary
+group, municipality — computed by the database.
+   *
+   * Operation `Spending` (src/operations); resolves to its `data`.
+   */
+  spending: { result: Types.SpendingQuery; variables: Types.SpendingQueryVariables };
+  /**
+   * Usage figures (利用実績) summed by ward, metric, fiscal year, municipality or project, per unit.
+   *
+   * Operation `UsageTotals` (src/operations); resolves to its `data`.
+   */
+  usageTotals: { result: Types.UsageTotalsQuery; variables: Types.UsageTotalsQueryVariables };
 }

@@ -6,6 +6,46 @@
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+/** A range of amounts in thousand yen (金額の範囲, 千円), bounds included. Projects without an amount never match a range. */
+export type AmountRange = {
+  /** At least this many thousand yen (以上). */
+  gte?: string | null | undefined;
+  /** At most this many thousand yen (以下). */
+  lte?: string | null | undefined;
+};
+
+/** Narrows a list of projects (絞り込み). Every field given must hold (AND); a field left out does not filter; an empty list matches nothing. Lists take at most 100 values. */
+export type ProjectFilter = {
+  /** Amount range (実績額), in thousand yen. */
+  amountThousandYen?: AmountRange | null | undefined;
+  /** Projects that report serving at least one of these beneficiary groups (受益者), by global ID. */
+  beneficiaryGroupIds?: Array<string> | null | undefined;
+  /** Departments (所属), by global ID. */
+  departmentIds?: Array<string> | null | undefined;
+  /** Fiscal years (年度), by the Gregorian year they start (2023 for 令和5年度). */
+  fiscalYears?: Array<number> | null | undefined;
+  /** Projects with at least one of these marks (新規 / 拡充 / 再掲). */
+  flags?: Array<ProjectFlag> | null | undefined;
+  /** True: only projects with an amount; false: only those showing none (ー). */
+  hasAmount?: boolean | null | undefined;
+  /** Projects with usage figures (利用実績) for at least one of these wards (区), by global ID. */
+  hasUsageInWardIds?: Array<string> | null | undefined;
+  /** True: only line items (内訳) listed inside another project; false: only top-level projects. */
+  isLineItem?: boolean | null | undefined;
+  /** Municipalities, by 6-digit code (全国地方公共団体コード), e.g. 431001. */
+  municipalityCodes?: Array<string> | null | undefined;
+  /** Line items of these projects (親事業), by global ID. */
+  parentIds?: Array<string> | null | undefined;
+  /** Projects of these series (事業の系列キー, Project.seriesKey), across fiscal years. */
+  seriesKeys?: Array<string> | null | undefined;
+  /** Words that must all appear in the name or description (キーワード), Japanese or English, separated by spaces; kana and full/half-width variants match alike. Each word needs 2 or more characters unless another word has them. */
+  text?: string | null | undefined;
+  /** Projects with usage figures of at least one of these metrics (e.g. consultations). */
+  usageMetrics?: Array<string> | null | undefined;
+  /** Projects with none of these marks, e.g. [RELISTED] to leave out 再掲 projects. */
+  withoutFlags?: Array<ProjectFlag> | null | undefined;
+};
+
 /** Marks the report puts on a project. */
 export const ProjectFlag = {
   /** Expanded this year (拡充). */
@@ -17,6 +57,81 @@ export const ProjectFlag = {
 } as const;
 
 export type ProjectFlag = typeof ProjectFlag[keyof typeof ProjectFlag];
+/** One key of a project ordering (並べ替えキー). Later keys break ties of earlier ones; the ID breaks the last ties. */
+export type ProjectOrder = {
+  /** Ascending (昇順, the default) or descending (降順). */
+  direction?: SortDirection;
+  /** What to order by (並べ替え項目). */
+  field: ProjectOrderField;
+};
+
+/** What projects can be ordered by (並べ替え). */
+export const ProjectOrderField = {
+  /** Actual spending (実績額); projects without an amount come last in either direction. */
+  AMOUNT: 'AMOUNT',
+  /** Fiscal year (年度). */
+  FISCAL_YEAR: 'FISCAL_YEAR',
+  /** Japanese name (事業名), by character code. */
+  NAME: 'NAME',
+  /** The order the report lists projects in (掲載順): municipality, document, position. */
+  REPORT_ORDER: 'REPORT_ORDER'
+} as const;
+
+export type ProjectOrderField = typeof ProjectOrderField[keyof typeof ProjectOrderField];
+/** Kinds of objects search covers (検索対象). */
+export const SearchableType = {
+  /** Beneficiary groups (受益者): name. */
+  BENEFICIARY_GROUP: 'BENEFICIARY_GROUP',
+  /** Departments (所属): name. */
+  DEPARTMENT: 'DEPARTMENT',
+  /** Projects (事業): name and description, Japanese and English. */
+  PROJECT: 'PROJECT'
+} as const;
+
+export type SearchableType = typeof SearchableType[keyof typeof SearchableType];
+/** Direction of an ordering key (昇順 / 降順). */
+export const SortDirection = {
+  /** Smallest (or earliest, or A→Z) first (昇順). */
+  ASC: 'ASC',
+  /** Largest (or latest, or Z→A) first (降順). */
+  DESC: 'DESC'
+} as const;
+
+export type SortDirection = typeof SortDirection[keyof typeof SortDirection];
+/** What spending can be grouped by (集計軸). */
+export const SpendingDimension = {
+  /** Beneficiary group (受益者); a project serving several groups is in each of their buckets (so buckets overlap), one reporting none in the bucket whose group is null. */
+  BENEFICIARY_GROUP: 'BENEFICIARY_GROUP',
+  /** Department (所属). */
+  DEPARTMENT: 'DEPARTMENT',
+  /** Fiscal year (年度). */
+  FISCAL_YEAR: 'FISCAL_YEAR',
+  /** Mark (新規 / 拡充 / 再掲); a project with two marks is in both buckets, one with none in the bucket whose flag is null. */
+  FLAG: 'FLAG',
+  /** Municipality (地方公共団体). */
+  MUNICIPALITY: 'MUNICIPALITY'
+} as const;
+
+export type SpendingDimension = typeof SpendingDimension[keyof typeof SpendingDimension];
+/** One key of a bucket ordering; the bucket keys break the last ties. */
+export type SpendingOrder = {
+  /** Ascending (昇順, the default) or descending (降順). */
+  direction?: SortDirection;
+  /** What to order by (並べ替え項目). */
+  field: SpendingOrderField;
+};
+
+/** What spending buckets can be ordered by. */
+export const SpendingOrderField = {
+  /** Number of projects (件数). */
+  COUNT: 'COUNT',
+  /** The bucket's keys, in groupBy order (fiscal year by year, departments by report order). */
+  KEY: 'KEY',
+  /** Total amount (合計額). */
+  SUM: 'SUM'
+} as const;
+
+export type SpendingOrderField = typeof SpendingOrderField[keyof typeof SpendingOrderField];
 /** Unit of a figure (単位), from a closed list. */
 export const Unit = {
   /** agencies (機関) */
@@ -80,6 +195,41 @@ export const Unit = {
 } as const;
 
 export type Unit = typeof Unit[keyof typeof Unit];
+/** What usage figures can be summed by (集計軸). The unit is always part of a bucket: sums never mix units. */
+export const UsageDimension = {
+  /** The fiscal year a figure is about (年度). */
+  FISCAL_YEAR: 'FISCAL_YEAR',
+  /** What is counted (項目), by its stable metric key. */
+  METRIC: 'METRIC',
+  /** Municipality (地方公共団体). */
+  MUNICIPALITY: 'MUNICIPALITY',
+  /** Project (事業). */
+  PROJECT: 'PROJECT',
+  /** Ward (区); figures for the whole municipality go to the bucket whose ward is null. */
+  WARD: 'WARD'
+} as const;
+
+export type UsageDimension = typeof UsageDimension[keyof typeof UsageDimension];
+/** Narrows usage figures (利用実績の絞り込み). Every field given must hold (AND); an empty list matches nothing. */
+export type UsageFilter = {
+  /** Fiscal years the figures are about (年度), e.g. 2021 for an R3 figure quoted in a later report. */
+  fiscalYears?: Array<number> | null | undefined;
+  /** True: only ward breakdowns (区別); false: only figures for the whole municipality. */
+  hasWard?: boolean | null | undefined;
+  /** True: only stated totals (合計); false: only the figures themselves. */
+  isTotal?: boolean | null | undefined;
+  /** Labels exactly as printed (項目名), e.g. 延べ相談件数. */
+  labels?: Array<string> | null | undefined;
+  /** Metrics (項目キー), e.g. consultations. */
+  metrics?: Array<string> | null | undefined;
+  /** Only figures of projects matching this filter (事業の絞り込み). */
+  projects?: ProjectFilter | null | undefined;
+  /** Units (単位) of the figures. */
+  units?: Array<Unit> | null | undefined;
+  /** Wards (区) the figures are for, by global ID. */
+  wardIds?: Array<string> | null | undefined;
+};
+
 export type BeneficiaryGroupsQueryVariables = Exact<{
   first?: number | null | undefined;
   after?: string | null | undefined;
@@ -223,10 +373,13 @@ export type NodeFieldsFragment =
 export type ProjectsQueryVariables = Exact<{
   first?: number | null | undefined;
   after?: string | null | undefined;
+  where?: ProjectFilter | null | undefined;
+  orderBy?: Array<ProjectOrder> | null | undefined;
+  includeRelisted?: boolean | null | undefined;
 }>;
 
 
-export type ProjectsQuery = { projects: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, nodes: Array<{ id: string, seriesKey: string, name: string, nameEn: string, description: string | null, descriptionEn: string | null, amountThousandYen: string | null, amountYen: string | null, amountNote: string | null, flags: Array<ProjectFlag>, department: { id: string, name: string }, parent: { id: string, name: string } | null, fiscalYear: { year: number, eraLabel: string }, source: { page: number } }> } };
+export type ProjectsQuery = { projects: { totalCount: number, aggregate: { count: number, countWithAmount: number, sum: { amountThousandYen: string | null }, avg: { amountThousandYen: string | null }, min: { amountThousandYen: string | null }, max: { amountThousandYen: string | null } }, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, nodes: Array<{ id: string, seriesKey: string, name: string, nameEn: string, description: string | null, descriptionEn: string | null, amountThousandYen: string | null, amountYen: string | null, amountNote: string | null, flags: Array<ProjectFlag>, department: { id: string, name: string }, parent: { id: string, name: string } | null, fiscalYear: { year: number, eraLabel: string }, source: { page: number } }> } };
 
 export type ProjectQueryVariables = Exact<{
   id: string;
@@ -237,3 +390,53 @@ export type ProjectQueryVariables = Exact<{
 
 
 export type ProjectQuery = { project: { id: string, seriesKey: string, name: string, nameEn: string, description: string | null, descriptionEn: string | null, amountThousandYen: string | null, amountYen: string | null, amountNote: string | null, flags: Array<ProjectFlag>, department: { id: string, slug: string, name: string, nameEn: string }, municipality: { code: string, name: string }, source: { page: number, document: { id: string, title: string } }, lineItems: { totalCount: number, nodes: Array<{ id: string, seriesKey: string, name: string, nameEn: string, description: string | null, descriptionEn: string | null, amountThousandYen: string | null, amountYen: string | null, amountNote: string | null, flags: Array<ProjectFlag>, parent: { id: string, name: string } | null, fiscalYear: { year: number, eraLabel: string }, source: { page: number } }> }, beneficiaries: { totalCount: number, nodes: Array<{ id: string, label: string, value: string, unit: Unit, unitName: string, unitNameEn: string, isTotal: boolean, asOf: string | null, note: string | null, noteEn: string | null, group: { id: string, slug: string, name: string, nameEn: string }, ward: { id: string, code: string, name: string, nameEn: string } | null, fiscalYear: { year: number } }> }, usage: { totalCount: number, nodes: Array<{ id: string, metric: string, label: string, labelEn: string, category: string | null, categoryEn: string | null, value: string, unit: Unit, unitName: string, unitNameEn: string, isTotal: boolean, asOf: string | null, note: string | null, noteEn: string | null, ward: { id: string, code: string, name: string, nameEn: string } | null, fiscalYear: { year: number } }> }, parent: { id: string, name: string } | null, fiscalYear: { year: number, eraLabel: string } } | null };
+
+export type ProjectSeriesQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ProjectSeriesQuery = { project: { id: string, seriesKey: string, name: string, series: Array<{ amountThousandYen: string | null, changeThousandYen: string | null, changeRatio: string | null, hasPreviousYear: boolean, fiscalYear: { year: number, eraLabel: string } }> } | null };
+
+export type SearchQueryVariables = Exact<{
+  query: string;
+  types?: Array<SearchableType> | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type SearchQuery = { search: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, nodes: Array<{ score: string, snippet: string, node:
+        | { __typename: 'BeneficiaryCount', id: string }
+        | { __typename: 'BeneficiaryGroup', name: string, nameEn: string, id: string }
+        | { __typename: 'Department', name: string, nameEn: string, id: string }
+        | { __typename: 'FiscalYear', id: string }
+        | { __typename: 'Municipality', id: string }
+        | { __typename: 'Project', name: string, nameEn: string, amountThousandYen: string | null, id: string, fiscalYear: { year: number }, department: { id: string, name: string } }
+        | { __typename: 'SourceDocument', id: string }
+        | { __typename: 'UsageFigure', id: string }
+        | { __typename: 'Ward', id: string }
+       }> } };
+
+export type SpendingQueryVariables = Exact<{
+  groupBy: Array<SpendingDimension>;
+  where?: ProjectFilter | null | undefined;
+  includeRelisted?: boolean | null | undefined;
+  orderBy?: Array<SpendingOrder> | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type SpendingQuery = { spending: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, nodes: Array<{ count: number, countWithAmount: number, flag: ProjectFlag | null, sum: { amountThousandYen: string | null, amountYen: string | null }, department: { id: string, name: string, nameEn: string } | null, fiscalYear: { year: number, eraLabel: string } | null, beneficiaryGroup: { id: string, name: string, nameEn: string } | null, municipality: { code: string, name: string } | null }> } };
+
+export type UsageTotalsQueryVariables = Exact<{
+  groupBy: Array<UsageDimension>;
+  where?: UsageFilter | null | undefined;
+  orderBy?: Array<SpendingOrder> | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type UsageTotalsQuery = { usageTotals: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, nodes: Array<{ count: number, sum: string, unit: Unit, metric: string | null, label: string | null, labelEn: string | null, ward: { id: string, name: string } | null, fiscalYear: { year: number } | null, municipality: { code: string } | null, project: { id: string, name: string } | null }> } };

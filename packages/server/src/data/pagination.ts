@@ -123,9 +123,99 @@ export interface ConnectionQuery<Row> {
   base: SelectQueryBuilder<any, any, Row>;
   /** Expression grouping rows into one connection per parent; omit for a root connection. */
   partitionBy?: RawBuilder<unknown> | undefined;
+  /**
+   * A query computed once per statement as a materialized CTE that `base` reads by name
+   * (root connections): grouped buckets are then not aggregated twice, for count and page.
+   */
+  shared?: { name: string; query: RawBuilder<unknown> } | undefined;
+  /** The same rows for counting, when `base` computes costly columns a count does not need (root connections). */
+  countBase?: SelectQueryBuilder<any, any, any> | undefined;
   /** Ordering; the last term must make it total (an id). */
   order: SortTerm[];
   args: PageArgs;
+}
+
+/**
+ * Rows after (or before) the cursor, on the order expressions themselves so that PostgreSQL
+ * can match them to an index. When every term runs the same way, a row comparison
+ * `(a, b, id) > ($1, $2, $3)` lets a btree seek straight to the cursor: page 500 then costs
+ * what page 1 costs. Mixed directions fall back to the OR of prefixes.
+ */
+function seekCondition(order: SortTerm[], values: CursorValue[], side: "after" | "before"): RawBuilder<boolean> {
+  const direction = order[0]?.direction;
+  if (order.every((term) => term.direction === direction)) {
+    return sql<boolean>`(${sql.join(order.map((t) => t.expression))}) ${comparison(direction ?? "asc", side)} (${sql.join(values.map((v) => sql`${v}`))})`;
+  }
+  return sql<boolean>`(${sql.join(
+    values.map((value, i) => {
+      const equalPrefix = values.slice(0, i).map((v, j) => sql`${(order[j] as SortTerm).expression} = ${v}`);
+      const term = order[i] as SortTerm;
+      return sql`(${sql.join([...equalPrefix, sql`${term.expression} ${comparison(term.direction, side)} ${value}`], sql` and `)})`;
+    }),
+    sql` or `,
+  )})`;
+}
+
+/**
+ * A root connection (no parents): ORDER BY … LIMIT over the filtered rows, which an index on
+ * the order expressions serves without reading the rows before the cursor, and the total
+ * counted over the whole filtered set in the same statement.
+ */
+async function loadRootPage<Row>(query: ConnectionQuery<Row>, size: number, backward: boolean, after?: CursorValue[], before?: CursorValue[]) {
+  const order = query.order;
+  let paged = query.base;
+  order.forEach((term, i) => {
+    paged = paged.select(term.expression.as(`__o${i}`));
+  });
+  if (after) paged = paged.where(seekCondition(order, after, "after"));
+  if (before) paged = paged.where(seekCondition(order, before, "before"));
+  for (const term of order) {
+    const asc = (term.direction === "asc") !== backward;
+    paged = paged.orderBy(sql`${term.expression} ${sql.raw(asc ? "asc" : "desc")}`);
+  }
+  paged = paged.limit(size + 1);
+  const counted = (query.countBase ?? query.base).clearSelect().select(sql`1`.as("one"));
+  const shared = query.shared ? sql`with ${sql.id(query.shared.name)} as materialized (${query.shared.query}) ` : sql``;
+  const result = await sql<Row & { __total: number } & Record<string, unknown>>`
+    ${shared}select t.__total, p.*
+    from (select count(*)::int as __total from (${counted}) c) t
+    left join lateral (${paged}) p on true`.execute(query.db);
+  const total = result.rows[0]?.__total ?? 0;
+  const rows = result.rows.filter((row) => row.__o0 !== undefined && row.__o0 !== null);
+  return new Map([["", toPage<Row>(order, rows, total, size, backward, after, before)]]);
+}
+
+function toPage<Row>(
+  order: SortTerm[],
+  rows: Array<Record<string, unknown>>,
+  total: number,
+  size: number,
+  backward: boolean,
+  after?: CursorValue[],
+  before?: CursorValue[],
+): Page<Row> {
+  const hasMore = rows.length > size;
+  const pageRows = rows.slice(0, size);
+  if (backward) pageRows.reverse();
+  const edges = pageRows.map((row) => {
+    const cursor = encodeCursor(
+      order,
+      order.map((_, i) => row[`__o${i}`] as CursorValue),
+    );
+    const node = { ...row };
+    for (const key of Object.keys(node)) if (key.startsWith("__")) delete node[key];
+    return { cursor, node: node as Row };
+  });
+  return {
+    edges,
+    totalCount: total,
+    pageInfo: {
+      hasNextPage: backward ? before !== undefined : hasMore,
+      hasPreviousPage: backward ? hasMore : after !== undefined,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+  };
 }
 
 /**
@@ -137,6 +227,7 @@ export async function loadPages<Row>(query: ConnectionQuery<Row>): Promise<Map<s
   const order = query.order;
   const after = query.args.after != null ? decodeCursor(order, query.args.after, "after") : undefined;
   const before = query.args.before != null ? decodeCursor(order, query.args.before, "before") : undefined;
+  if (!query.partitionBy) return loadRootPage(query, size, backward, after, before);
 
   let base = query.base.select(sql<string>`(${query.partitionBy ?? sql`''`})::text`.as("__parent"));
   order.forEach((term, i) => {
@@ -176,28 +267,7 @@ export async function loadPages<Row>(query: ConnectionQuery<Row>): Promise<Map<s
     if (row.__rn !== null && row.__rn !== undefined) entry.rows.push(row);
   }
   for (const [parent, { total, rows }] of rowsByParent) {
-    const hasMore = rows.length > size;
-    const pageRows = rows.slice(0, size);
-    if (backward) pageRows.reverse();
-    const edges = pageRows.map((row) => {
-      const cursor = encodeCursor(
-        order,
-        order.map((_, i) => row[`__o${i}`] as CursorValue),
-      );
-      const node = { ...row };
-      for (const key of Object.keys(node)) if (key.startsWith("__")) delete node[key];
-      return { cursor, node: node as Row };
-    });
-    pages.set(parent, {
-      edges,
-      totalCount: total,
-      pageInfo: {
-        hasNextPage: backward ? before !== undefined : hasMore,
-        hasPreviousPage: backward ? hasMore : after !== undefined,
-        startCursor: edges[0]?.cursor ?? null,
-        endCursor: edges.at(-1)?.cursor ?? null,
-      },
-    });
+    pages.set(parent, toPage<Row>(order, rows, total, size, backward, after, before));
   }
   return pages;
 }

@@ -89,6 +89,10 @@ export interface ProjectTable {
   is_relisted: Generated<boolean>;
   page: number;
   sort_order: number;
+  /** search_fold(name_ja || ' ' || name_en), generated: what search matches and ranks. */
+  search_name: ReadOnly<string>;
+  /** search_fold of both descriptions, generated. */
+  search_body: ReadOnly<string>;
 }
 
 interface FigureColumns {

@@ -16,6 +16,7 @@ function entityLoader<K, V>(batch: (keys: readonly K[]) => Promise<Array<V | und
 
 export function createLoaders(db: Kysely<Database>) {
   const pageLoaders = new Map<string, DataLoader<string, Page<unknown>>>();
+  const keyedLoaders = new Map<string, DataLoader<string, unknown>>();
   return {
     municipality: entityLoader((codes: readonly string[]) => municipalitiesByCode(db, codes)),
     fiscalYear: entityLoader((years: readonly number[]) => fiscalYearsByYear(db, years)),
@@ -31,6 +32,18 @@ export function createLoaders(db: Kysely<Database>) {
      * One loader per relation and argument set: every parent asking for the same page of the
      * same relation shares one SQL statement.
      */
+    /**
+     * One loader per computation and argument set, for per-parent results that are not pages
+     * (aggregates, series): every parent asking shares one SQL statement.
+     */
+    keyed<V>(id: string, batch: (keys: readonly string[]) => Promise<V[]>): DataLoader<string, V> {
+      let loader = keyedLoaders.get(id);
+      if (!loader) {
+        loader = new DataLoader<string, unknown>(batch, { maxBatchSize: 1000 });
+        keyedLoaders.set(id, loader);
+      }
+      return loader as DataLoader<string, V>;
+    },
     page<T, A extends PageArgs>(relation: string, args: A, batch: PageBatch<T, A>): DataLoader<string, Page<T>> {
       const id = `${relation}:${JSON.stringify(args)}`;
       let loader = pageLoaders.get(id);

@@ -4,6 +4,7 @@ import { PothosValidationError } from "@pothos/core";
 import { GraphQLError } from "graphql";
 import { PaginationError } from "../data/pagination.ts";
 import { classifyDatabaseError } from "../db/database-errors.ts";
+import { QueryInputError } from "../data/query-input.ts";
 
 /** Every `extensions.code` this API sends; clients may rely on them (docs/operations.md). */
 export type ErrorCode =
@@ -74,6 +75,7 @@ export function publicError(error: unknown): GraphQLError | undefined {
   // Pothos refuses an ID of the wrong type for a typed argument (e.g. a Department ID for project(id)).
   if (error instanceof PothosValidationError) return userInputError(error.message);
   if (error instanceof GraphQLError && error.extensions.code) return error;
+  if (error instanceof QueryInputError) return userInputError(error.message, { argumentName: error.argumentName });
   switch (classifyDatabaseError(error)) {
     case "unavailable":
       return serviceUnavailableError();

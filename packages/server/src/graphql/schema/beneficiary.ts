@@ -1,10 +1,11 @@
 import { beneficiaryGroupPages } from "../../data/departments.ts";
 import { beneficiaryPagesByGroup } from "../../data/figures.ts";
 import type { BeneficiaryCount, BeneficiaryGroup } from "../../data/model.ts";
-import { projectPagesByBeneficiaryGroup } from "../../data/projects.ts";
 import { builder } from "../builder.ts";
 import { loadAll } from "./connections.ts";
-import { loadPage } from "./connections.ts";
+import { loadPage, loadProjectPage } from "./connections.ts";
+import { beneficiaryListArgs, figurePageOptions } from "./figure-query.ts";
+import { projectConnectionFields, projectListArgs } from "./project-query.ts";
 import { FigureRef } from "./figure.ts";
 
 export const BeneficiaryGroupRef = builder.node("BeneficiaryGroup", {
@@ -20,15 +21,23 @@ export const BeneficiaryGroupRef = builder.node("BeneficiaryGroup", {
       description: "The municipality whose reports name this group.",
       resolve: async (g, _args, context) => (await context.loaders.municipality.load(g.municipalityCode))!,
     }),
-    projects: t.connection({
-      type: "Project",
-      description: "Projects (事業) that report serving this group, in report order.",
-      resolve: (g, args, context) => loadPage(context, "group.projects", g.key, args, (keys, a) => projectPagesByBeneficiaryGroup(context.db, keys, a)),
-    }),
+    projects: t.connection(
+      {
+        type: "Project",
+        description: "Projects (事業) that report serving this group, in report order unless ordered otherwise.",
+        args: projectListArgs(t),
+        resolve: (g, args, context) => loadProjectPage(context, "beneficiaryGroup", g.key, args),
+      },
+      { fields: projectConnectionFields },
+    ),
     counts: t.connection({
       type: "BeneficiaryCount",
       description: "Every count of this group (受益者数) across projects.",
-      resolve: (g, args, context) => loadPage(context, "group.counts", g.key, args, (keys, a) => beneficiaryPagesByGroup(context.db, keys, a)),
+      args: beneficiaryListArgs(t),
+      resolve: (g, args, context) => {
+        const options = figurePageOptions(args);
+        return loadPage(context, `group.counts:${JSON.stringify(options)}`, g.key, args, (keys, a) => beneficiaryPagesByGroup(context.db, keys, a, options));
+      },
     }),
   }),
 });

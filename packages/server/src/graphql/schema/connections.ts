@@ -1,6 +1,11 @@
 // Shared shapes: a connection resolved through a per-relation page loader.
+import { decodeGlobalID } from "@pothos/plugin-relay";
 import type { Page, PageArgs } from "../../data/pagination.ts";
+import { checkListLength, QueryInputError } from "../../data/query-input.ts";
+import type { Project } from "../../data/model.ts";
+import { type ProjectParent, projectPage, projectPages } from "../../data/projects.ts";
 import type { Context, PageBatch } from "../context.ts";
+import { type ProjectListScope, projectFilter, projectOrderBy } from "./project-query.ts";
 
 /** Connection args without nulls, so equal requests share one loader. */
 export function pageArgs(args: PageArgs): PageArgs {
@@ -16,7 +21,48 @@ export function loadPage<T>(context: Context, relation: string, parentKey: strin
   return context.loaders.page(relation, pageArgs(args), batch).load(parentKey);
 }
 
+/**
+ * A page of a project list with its filter and ordering (decoded from the client's `where`
+ * and `orderBy`), remembering its scope for the connection's `aggregate`.
+ */
+export async function loadProjectPage(
+  context: Context,
+  parent: ProjectParent,
+  parentKey: string,
+  args: PageArgs & { where?: unknown; orderBy?: unknown },
+): Promise<Page<Project> & { scope: ProjectListScope }> {
+  const where = projectFilter(args.where as Parameters<typeof projectFilter>[0]);
+  const orderBy = projectOrderBy(args.orderBy as Parameters<typeof projectOrderBy>[0]);
+  const relation = `${parent}.projects:${JSON.stringify({ where, orderBy })}`;
+  const page =
+    parent === "root"
+      ? await projectPage(context.db, pageArgs(args), { where, orderBy })
+      : await loadPage(context, relation, parentKey, args, (keys, a) => projectPages(context.db, parent, keys, a, { where, orderBy }));
+  return { ...page, scope: { parent, parentKey, where } };
+}
+
 /** Loads many by key, a missing one as null (a DataLoader's loadMany would return Errors). */
 export function loadAll<K, V>(loader: { load(key: K): Promise<V | undefined> }, keys: readonly K[]): Promise<Array<V | null>> {
   return Promise.all(keys.map(async (key) => (await loader.load(key)) ?? null));
+}
+
+/**
+ * Row keys from global IDs of one type; a malformed ID or one of another type is a client
+ * error naming the argument, never a silent non-match.
+ */
+export function keysFromGlobalIds(ids: readonly string[] | null | undefined, typename: string, argumentName: string): string[] | undefined {
+  if (ids == null) return undefined;
+  checkListLength(ids, argumentName);
+  return ids.map((id) => {
+    let decoded: { typename: string; id: string } | undefined;
+    try {
+      decoded = decodeGlobalID(String(id));
+    } catch {
+      decoded = undefined;
+    }
+    if (!decoded || decoded.typename !== typename) {
+      throw new QueryInputError(`"${argumentName}" holds "${id}", which is not the global ID of a ${typename}; pass IDs returned in ${typename}.id`, argumentName);
+    }
+    return decoded.id;
+  });
 }

@@ -1,9 +1,9 @@
 import { departmentPages } from "../../data/departments.ts";
 import type { Department } from "../../data/model.ts";
-import { projectPagesByDepartment } from "../../data/projects.ts";
 import { builder } from "../builder.ts";
 import { loadAll } from "./connections.ts";
-import { loadPage } from "./connections.ts";
+import { loadProjectPage } from "./connections.ts";
+import { projectConnectionFields, projectListArgs } from "./project-query.ts";
 
 export const DepartmentRef = builder.node("Department", {
   description: "A department (所属) of a municipality that runs welfare projects, e.g. 保護管理援護課.",
@@ -18,11 +18,15 @@ export const DepartmentRef = builder.node("Department", {
       description: "The municipality it belongs to.",
       resolve: async (d, _args, context) => (await context.loaders.municipality.load(d.municipalityCode))!,
     }),
-    projects: t.connection({
-      type: "Project",
-      description: "Projects (事業) of the department, in report order, line items included.",
-      resolve: (d, args, context) => loadPage(context, "department.projects", d.key, args, (keys, a) => projectPagesByDepartment(context.db, keys, a)),
-    }),
+    projects: t.connection(
+      {
+        type: "Project",
+        description: "Projects (事業) of the department, in report order unless ordered otherwise, line items included.",
+        args: projectListArgs(t),
+        resolve: (d, args, context) => loadProjectPage(context, "department", d.key, args),
+      },
+      { fields: projectConnectionFields },
+    ),
   }),
 });
 

@@ -1,9 +1,9 @@
 import { documentPagesByMunicipality } from "../../data/catalog.ts";
 import type { SourceDocument } from "../../data/model.ts";
-import { projectPagesByDocument } from "../../data/projects.ts";
 import { builder } from "../builder.ts";
 import { loadAll } from "./connections.ts";
-import { loadPage } from "./connections.ts";
+import { loadProjectPage } from "./connections.ts";
+import { projectConnectionFields, projectListArgs } from "./project-query.ts";
 
 export const SourceDocumentRef = builder.node("SourceDocument", {
   description: "A published report (報告書) that facts were taken from: their provenance.",
@@ -28,11 +28,15 @@ export const SourceDocumentRef = builder.node("SourceDocument", {
       description: "The fiscal year (年度) it reports on.",
       resolve: async (d, _args, context) => (await context.loaders.fiscalYear.load(d.fiscalYear))!,
     }),
-    projects: t.connection({
-      type: "Project",
-      description: "Projects (事業) taken from this document, in report order.",
-      resolve: (d, args, context) => loadPage(context, "document.projects", d.key, args, (keys, a) => projectPagesByDocument(context.db, keys, a)),
-    }),
+    projects: t.connection(
+      {
+        type: "Project",
+        description: "Projects (事業) taken from this document, in report order unless ordered otherwise.",
+        args: projectListArgs(t),
+        resolve: (d, args, context) => loadProjectPage(context, "document", d.key, args),
+      },
+      { fields: projectConnectionFields },
+    ),
   }),
 });
 

@@ -11,5 +11,11 @@ import "./figure.ts";
 import "./beneficiary.ts";
 import "./usage.ts";
 import "./project.ts";
+import "./project-query.ts";
+import "./figure-query.ts";
+import "./spending.ts";
+import "./usage-totals.ts";
+import "./series.ts";
+import "./search.ts";
 
 export const schema = lexicographicSortSchema(builder.toSchema());

@@ -1,9 +1,10 @@
 import { beneficiaryPagesByProject, usagePagesByProject } from "../../data/figures.ts";
 import type { Project } from "../../data/model.ts";
-import { lineItemPages, projectPage } from "../../data/projects.ts";
 import { builder } from "../builder.ts";
 import { loadAll } from "./connections.ts";
-import { loadPage } from "./connections.ts";
+import { loadPage, loadProjectPage } from "./connections.ts";
+import { beneficiaryListArgs, figurePageOptions, usageListArgs } from "./figure-query.ts";
+import { projectConnectionFields, projectListArgs } from "./project-query.ts";
 
 export const ProjectFlagEnum = builder.enumType("ProjectFlag", {
   description: "Marks the report puts on a project.",
@@ -59,20 +60,32 @@ export const ProjectRef = builder.node("Project", {
       description: "For a line item, the project it is listed inside; null for a top-level project.",
       resolve: async (p, _args, context) => (p.parentKey ? ((await context.loaders.project.load(p.parentKey)) ?? null) : null),
     }),
-    lineItems: t.connection({
-      type: "Project",
-      description: "Line items listed inside this project, each with its own amount (内訳).",
-      resolve: (p, args, context) => loadPage(context, "project.lineItems", p.key, args, (keys, a) => lineItemPages(context.db, keys, a)),
-    }),
+    lineItems: t.connection(
+      {
+        type: "Project",
+        description: "Line items listed inside this project, each with its own amount (内訳).",
+        args: projectListArgs(t),
+        resolve: (p, args, context) => loadProjectPage(context, "lineItems", p.key, args),
+      },
+      { fields: projectConnectionFields },
+    ),
     beneficiaries: t.connection({
       type: "BeneficiaryCount",
       description: "Who the project served (受益者) and how many.",
-      resolve: (p, args, context) => loadPage(context, "project.beneficiaries", p.key, args, (keys, a) => beneficiaryPagesByProject(context.db, keys, a)),
+      args: beneficiaryListArgs(t),
+      resolve: (p, args, context) => {
+        const options = figurePageOptions(args);
+        return loadPage(context, `project.beneficiaries:${JSON.stringify(options)}`, p.key, args, (keys, a) => beneficiaryPagesByProject(context.db, keys, a, options));
+      },
     }),
     usage: t.connection({
       type: "UsageFigure",
       description: "How much the project was used (利用実績): counts, rates, ward breakdowns.",
-      resolve: (p, args, context) => loadPage(context, "project.usage", p.key, args, (keys, a) => usagePagesByProject(context.db, keys, a)),
+      args: usageListArgs(t),
+      resolve: (p, args, context) => {
+        const options = figurePageOptions(args);
+        return loadPage(context, `project.usage:${JSON.stringify(options)}`, p.key, args, (keys, a) => usagePagesByProject(context.db, keys, a, options));
+      },
     }),
     source: t.field({
       type: "SourceReference",
@@ -83,11 +96,16 @@ export const ProjectRef = builder.node("Project", {
 });
 
 builder.queryField("projects", (t) =>
-  t.connection({
-    type: "Project",
-    description: "Projects (事業) of every municipality and year, in report order (line items included).",
-    resolve: (_root, args, context) => projectPage(context.db, args),
-  }),
+  t.connection(
+    {
+      type: "Project",
+      description:
+        "Projects (事業) of every municipality and year, in report order unless ordered otherwise (line items included), filtered by `where`; `aggregate` sums the whole filtered list.",
+      args: projectListArgs(t),
+      resolve: (_root, args, context) => loadProjectPage(context, "root", "", args),
+    },
+    { fields: projectConnectionFields },
+  ),
 );
 
 builder.queryField("project", (t) =>

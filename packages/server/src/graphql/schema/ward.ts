@@ -3,6 +3,7 @@ import type { Ward } from "../../data/model.ts";
 import { builder } from "../builder.ts";
 import { loadAll } from "./connections.ts";
 import { loadPage } from "./connections.ts";
+import { beneficiaryListArgs, figurePageOptions, usageListArgs } from "./figure-query.ts";
 
 export const WardRef = builder.node("Ward", {
   description: "A ward (区) of a designated city; figures may be broken down by ward.",
@@ -20,12 +21,20 @@ export const WardRef = builder.node("Ward", {
     usage: t.connection({
       type: "UsageFigure",
       description: "Service-usage figures (利用実績) reported for this ward.",
-      resolve: (w, args, context) => loadPage(context, "ward.usage", w.key, args, (keys, a) => usagePagesByWard(context.db, keys, a)),
+      args: usageListArgs(t),
+      resolve: (w, args, context) => {
+        const options = figurePageOptions(args);
+        return loadPage(context, `ward.usage:${JSON.stringify(options)}`, w.key, args, (keys, a) => usagePagesByWard(context.db, keys, a, options));
+      },
     }),
     beneficiaries: t.connection({
       type: "BeneficiaryCount",
       description: "Beneficiary counts (受益者数) reported for this ward.",
-      resolve: (w, args, context) => loadPage(context, "ward.beneficiaries", w.key, args, (keys, a) => beneficiaryPagesByWard(context.db, keys, a)),
+      args: beneficiaryListArgs(t),
+      resolve: (w, args, context) => {
+        const options = figurePageOptions(args);
+        return loadPage(context, `ward.beneficiaries:${JSON.stringify(options)}`, w.key, args, (keys, a) => beneficiaryPagesByWard(context.db, keys, a, options));
+      },
     }),
   }),
 });

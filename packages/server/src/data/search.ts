@@ -1,0 +1,123 @@
+// Japanese full-text search over projects, departments and beneficiary groups: candidates come
+// from the bigram GIN indexes (search-text.ts), every word must occur (AND), and hits are
+// ranked by where and how often the words occur.
+import { type Kysely, type RawBuilder, sql } from "kysely";
+import type { Database } from "../db/types.ts";
+import { keyOf } from "./keys.ts";
+import { emptyPage, loadPages, type Page, type PageArgs, type SortTerm } from "./pagination.ts";
+import { foldForSearch, matchesTerms, searchableText, searchTerms } from "./search-text.ts";
+import { mapPage } from "./catalog.ts";
+
+export type SearchableType = "Project" | "Department" | "BeneficiaryGroup";
+export const searchableTypes: SearchableType[] = ["Project", "Department", "BeneficiaryGroup"];
+
+export interface SearchHit {
+  type: SearchableType;
+  /** Row key ("municipality:id") of the node. */
+  key: string;
+  /** Relevance, higher first; comparable within one query only. */
+  score: string;
+  snippet: string;
+}
+
+/** Occurrences of a folded term in folded text. */
+const occurrences = (text: RawBuilder<unknown>, term: string) =>
+  sql`((char_length(${text}) - char_length(replace(${text}, search_fold(${term}), ''))) / greatest(char_length(search_fold(${term})), 1))`;
+
+/**
+ * Per word: 3 if it is in the name, plus half a point per occurrence in the description (at
+ * most 5 counted), plus 1 when the name starts with the first word. Rounded so that cursors
+ * compare exactly.
+ */
+function score(name: RawBuilder<unknown>, description: RawBuilder<unknown> | null, terms: string[]): RawBuilder<unknown> {
+  const parts = terms.map((t) => {
+    const inName = sql`case when strpos(${name}, search_fold(${t})) > 0 then 3 else 0 end`;
+    return description ? sql`${inName} + least(${occurrences(description, t)}, 5) * 0.5` : inName;
+  });
+  const startsWith = sql`case when starts_with(${name}, search_fold(${terms[0]})) then 1 else 0 end`;
+  return sql`round((${sql.join(parts, sql` + `)} + ${startsWith})::numeric, 4)`;
+}
+
+/** The matching rows of each wanted table, with their score unless only counting. */
+function hitsOf(types: readonly SearchableType[], terms: string[], withScore: boolean): RawBuilder<unknown> {
+  const branches: RawBuilder<unknown>[] = [];
+  const scored = (s: RawBuilder<unknown>) => (withScore ? s : sql`null::numeric`);
+  if (types.includes("Project")) {
+    branches.push(sql`select 'Project'::text as type, project.municipality_code, project.id, project.name_ja as title, project.description_ja as body,
+      ${scored(score(sql`project.search_name`, sql`project.search_body`, terms))} as score
+      from project where ${matchesTerms(searchableText.project, terms)}`);
+  }
+  for (const [type, table] of [
+    ["Department", "department"],
+    ["BeneficiaryGroup", "beneficiary_group"],
+  ] as const) {
+    if (!types.includes(type)) continue;
+    branches.push(sql`select ${sql.lit(type)}::text as type, ${sql.ref(`${table}.municipality_code`)}, ${sql.ref(`${table}.id`)}, ${sql.ref(`${table}.name_ja`)} as title,
+      null::text as body, ${scored(score(searchableText[table], null, terms))} as score
+      from ${sql.table(table)} where ${matchesTerms(searchableText[table], terms)}`);
+  }
+  return sql`(${sql.join(branches, sql` union all `)})`;
+}
+
+const searchOrder: SortTerm[] = [
+  { expression: sql`hit.score`, direction: "desc", kind: "decimal", name: "score" },
+  { expression: sql`hit.type`, direction: "asc", kind: "text", name: "type" },
+  { expression: sql`hit.municipality_code::text`, direction: "asc", kind: "text", name: "municipality" },
+  { expression: sql`hit.id`, direction: "asc", kind: "integer", name: "id" },
+];
+
+export async function searchPage(db: Kysely<Database>, query: string, types: readonly SearchableType[] | null | undefined, args: PageArgs): Promise<Page<SearchHit>> {
+  const terms = searchTerms(query, "query");
+  // Left out means every type; an empty list, like every empty filter list, matches nothing.
+  const wanted = types ?? searchableTypes;
+  if (wanted.length === 0) return emptyPage();
+  const pages = await loadPages({
+    db,
+    base: db.selectFrom(hitsOf(wanted, terms, true).as("hit")).selectAll("hit" as any) as any,
+    countBase: db.selectFrom(hitsOf(wanted, terms, false).as("hit")).selectAll("hit" as any) as any,
+    order: searchOrder,
+    args,
+  });
+  return mapPage(pages.get(""), (row: any): SearchHit => ({
+    type: row.type,
+    key: keyOf(row.municipality_code, String(row.id)),
+    score: String(row.score),
+    snippet: snippet(row.title, row.body, terms),
+  }));
+}
+
+const BEFORE = 20;
+const AFTER = 60;
+
+/** Where folded offset `folded` falls in the original text (folding may change lengths: ﾍﾟ → ペ). */
+function originalOffset(text: string, folded: number): number {
+  let low = 0;
+  let high = text.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (foldForSearch(text.slice(0, middle)).length < folded) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/**
+ * The passage around the first word found, from the description where it occurs there
+ * (more context), else the name; as printed, not folded.
+ */
+export function snippet(title: string, body: string | null, terms: string[]): string {
+  const compact = (s: string) => s.replace(/\s+/gu, " ").trim();
+  if (body) {
+    const text = compact(body);
+    const folded = foldForSearch(text);
+    for (const term of terms) {
+      const at = folded.indexOf(term);
+      if (at < 0) continue;
+      const start = originalOffset(text, at);
+      const from = Math.max(0, start - BEFORE);
+      const to = Math.min(text.length, start + AFTER);
+      return `${from > 0 ? "…" : ""}${text.slice(from, to)}${to < text.length ? "…" : ""}`;
+    }
+  }
+  return compact(title);
+}

@@ -1,0 +1,133 @@
+// Spending grouped by one or two dimensions (部局別・年度別 …), summed by the database. A bucket
+// is identified by its key values; buckets page like any list, ordered by sum, count or key.
+import { type Kysely, type RawBuilder, sql } from "kysely";
+import type { Database } from "../db/types.ts";
+import { keyOf } from "./keys.ts";
+import type { ProjectFlag } from "./model.ts";
+import { loadPages, type Page, type PageArgs, type SortTerm } from "./pagination.ts";
+import { countsTowardsSpending, type ProjectFilter, projectConditions, type SortDirection } from "./project-query.ts";
+import { QueryInputError } from "./query-input.ts";
+import { mapPage } from "./catalog.ts";
+
+export type SpendingDimension = "MUNICIPALITY" | "FISCAL_YEAR" | "DEPARTMENT" | "FLAG" | "BENEFICIARY_GROUP";
+export type SpendingOrderField = "SUM" | "COUNT" | "KEY";
+
+export interface SpendingBucket {
+  municipalityCode: string | null;
+  fiscalYear: number | null;
+  departmentKey: string | null;
+  /** "NONE" for projects without any flag. */
+  flag: ProjectFlag | "NONE" | null;
+  /** Null in a BENEFICIARY_GROUP bucket: projects that report no beneficiary group. */
+  beneficiaryGroupKey: string | null;
+  count: number;
+  countWithAmount: number;
+  sumThousandYen: string;
+}
+
+export interface SpendingQuery {
+  groupBy: readonly SpendingDimension[];
+  where?: ProjectFilter | null | undefined;
+  includeRelisted?: boolean | undefined;
+  orderBy?: ReadonlyArray<{ field: SpendingOrderField; direction: SortDirection }> | null | undefined;
+}
+
+// Buckets are computed in two steps: projects are first summed per raw column values (ids,
+// years, the three flag booleans: a few thousand rows at most), then those rows get their
+// bucket keys (a FLAG bucket per flag held) and are summed again. Keys are zero-padded ids
+// so that text order is id order, and never null, since keyset cursors compare them.
+const padded = (code: RawBuilder<unknown>, id: RawBuilder<unknown>) => sql`${code} || ':' || lpad(${id}::text, 19, '0')`;
+const dimensions: Record<SpendingDimension, { raw: RawBuilder<unknown>[]; key: RawBuilder<unknown>; column: string; kind: SortTerm["kind"] }> = {
+  MUNICIPALITY: { raw: [sql`p.municipality_code as r_municipality`], key: sql`s.r_municipality::text`, column: "k_municipality", kind: "text" },
+  FISCAL_YEAR: { raw: [sql`p.fiscal_year as r_year`], key: sql`s.r_year`, column: "k_fiscal_year", kind: "integer" },
+  DEPARTMENT: {
+    raw: [sql`p.municipality_code as r_department_code`, sql`p.department_id as r_department_id`],
+    key: padded(sql`s.r_department_code`, sql`s.r_department_id`),
+    column: "k_department",
+    kind: "text",
+  },
+  FLAG: { raw: [sql`p.is_new as r_new`, sql`p.is_expanded as r_expanded`, sql`p.is_relisted as r_relisted`], key: sql`flag.name`, column: "k_flag", kind: "text" },
+  BENEFICIARY_GROUP: {
+    raw: [sql`bg.municipality_code as r_group_code`, sql`bg.group_id as r_group_id`],
+    key: sql`coalesce(${padded(sql`s.r_group_code`, sql`s.r_group_id`)}, '')`,
+    column: "k_group",
+    kind: "text",
+  },
+};
+
+function checkGroupBy(groupBy: readonly SpendingDimension[]) {
+  if (groupBy.length < 1 || groupBy.length > 2) {
+    throw new QueryInputError(`"groupBy" takes one or two dimensions, got ${groupBy.length}`, "groupBy");
+  }
+  if (new Set(groupBy).size !== groupBy.length) throw new QueryInputError(`"groupBy" names ${groupBy[0]} twice; name two different dimensions`, "groupBy");
+}
+
+const unpad = (key: string | undefined | null) => {
+  if (!key) return null;
+  const [code, id] = key.split(":");
+  return keyOf(code as string, BigInt(id as string).toString());
+};
+
+export async function spendingPage(db: Kysely<Database>, query: SpendingQuery, args: PageArgs): Promise<Page<SpendingBucket>> {
+  checkGroupBy(query.groupBy);
+  const dims = query.groupBy.map((d) => dimensions[d]);
+  const projects = db
+    .selectFrom("project")
+    .select(["project.municipality_code", "project.id", "project.fiscal_year", "project.department_id", "project.amount_thousand_yen", "project.is_new", "project.is_expanded", "project.is_relisted"])
+    .where(projectConditions(query.where))
+    .where(countsTowardsSpending(query.includeRelisted ?? false));
+  // A project serving two groups is in both buckets (its amount then shows twice across them).
+  const groupJoin = query.groupBy.includes("BENEFICIARY_GROUP")
+    ? sql`left join (select distinct municipality_code, project_id, group_id from beneficiary_count) bg
+        on bg.municipality_code = p.municipality_code and bg.project_id = p.id`
+    : sql``;
+  // A project with two flags is in both buckets; one with none is in NONE.
+  const flagJoin = query.groupBy.includes("FLAG")
+    ? sql`cross join lateral (
+        select name from (values ('NEW', s.r_new), ('EXPANDED', s.r_expanded), ('RELISTED', s.r_relisted),
+          ('NONE', not (s.r_new or s.r_expanded or s.r_relisted))) as f(name, holds) where holds) flag`
+    : sql``;
+  const raw = dims.flatMap((d) => d.raw);
+  const rawNames = sql.raw(raw.map((_, i) => String(i + 1)).join(", "));
+  const grouped = sql`
+    select ${sql.join(dims.map((d) => sql`${d.key} as ${sql.ref(d.column)}`))},
+      sum(s.count)::int as count, sum(s.count_with_amount)::int as count_with_amount, sum(s.sum) as sum
+    from (
+      select ${sql.join(raw)}, count(*) as count, count(p.amount_thousand_yen) as count_with_amount, coalesce(sum(p.amount_thousand_yen), 0) as sum
+      from (${projects}) p ${groupJoin}
+      group by ${rawNames}
+    ) s ${flagJoin}
+    group by ${sql.join(dims.map((d) => d.key))}`;
+
+  const keyTerms = (direction: SortDirection): SortTerm[] =>
+    dims.map((d) => ({ expression: sql`bucket.${sql.ref(d.column)}`, direction, kind: d.kind, name: d.column }));
+  const order: SortTerm[] = [];
+  for (const o of query.orderBy?.length ? query.orderBy : [{ field: "SUM" as const, direction: "desc" as const }]) {
+    if (o.field === "SUM") order.push({ expression: sql`bucket.sum`, direction: o.direction, kind: "decimal", name: "sum" });
+    if (o.field === "COUNT") order.push({ expression: sql`bucket.count`, direction: o.direction, kind: "integer", name: "count" });
+    if (o.field === "KEY") order.push(...keyTerms(o.direction));
+  }
+  // The keys identify a bucket: they close the order.
+  const lastDirection = order.at(-1)?.direction ?? "asc";
+  order.push(...keyTerms(lastDirection).map((t) => ({ ...t, name: `tie_${t.name}` })));
+
+  const pages = await loadPages({
+    db,
+    // Computed once for the count and the page.
+    shared: { name: "bucket", query: grouped },
+    base: db.selectFrom("bucket" as any).selectAll("bucket" as any) as any,
+    order,
+    args,
+  });
+  return mapPage(pages.get(""), (row: any): SpendingBucket => ({
+    // A department or group belongs to one municipality: its bucket names it too.
+    municipalityCode: row.k_municipality ?? ([row.k_department, row.k_group].find((k) => k) as string | undefined)?.split(":")[0] ?? null,
+    fiscalYear: row.k_fiscal_year ?? null,
+    departmentKey: unpad(row.k_department),
+    flag: row.k_flag ?? null,
+    beneficiaryGroupKey: unpad(row.k_group),
+    count: row.count,
+    countWithAmount: row.count_with_amount,
+    sumThousandYen: String(row.sum),
+  }));
+}
