@@ -6,9 +6,10 @@ import path from "node:path";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadBundledDataset } from "../packages/server/src/app-database.ts";
-import { documentsOf } from "../packages/server/src/data/document-totals.ts";
+import { departmentTotals, documentsOf } from "../packages/server/src/data/document-totals.ts";
 import { loadDataset } from "../packages/server/src/import/load.ts";
 import { renderTotalsReport, totalsReportFile } from "../packages/server/src/import/totals-report.ts";
+import { createApp } from "../packages/server/src/yoga.ts";
 import { createTestDatabase, engines, type TestDatabase } from "./support/databases.ts";
 
 const { dataset } = loadDataset(path.join(import.meta.dirname, "../data"));
@@ -133,5 +134,21 @@ describe.each(engines())("the bundled dataset on %s", (kind) => {
       const file = totalsReportFile(doc);
       expect(await renderTotalsReport(database.db, doc), path.relative(process.cwd(), file)).toBe(readFileSync(file, "utf8"));
     }
+  });
+
+  it("serves the snapshot's per-department spending through the API (aggregate and spending agree)", async () => {
+    const [doc] = await documentsOf(database.db);
+    const expected = (await departmentTotals(database.db, doc!)).map((d) => [d.nameJa, d.spendingThousandYen]);
+    const app = createApp({ database, logError: () => {} });
+    const post = async (query: string) =>
+      (await (await app.fetch("http://localhost/graphql", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) })).json()) as any;
+    const spending = await post(`{ spending(groupBy: [DEPARTMENT], first: 100) { nodes { department { name } sum { amountThousandYen } } } }`);
+    const byName = new Map(spending.data.spending.nodes.map((b: any) => [b.department.name, b.sum.amountThousandYen]));
+    expect(expected.map(([name]) => [name, byName.get(name)])).toEqual(expected);
+    const departments = await post(`{ departments(first: 100) { nodes { name projects(first: 1) { aggregate { sum { amountThousandYen } } } } } }`);
+    expect(departments.data.departments.nodes.map((d: any) => [d.name, d.projects.aggregate.sum.amountThousandYen])).toEqual(expected);
+    // 障害福祉サービス事業 prints no total, only its five benefit lines: they are the spending.
+    const disability = expected.find(([name]) => name === "障がい福祉課")!;
+    expect(BigInt(disability[1]!)).toBeGreaterThan(10_000_000n);
   });
 });

@@ -19,8 +19,14 @@ export interface DepartmentTotals {
   amountThousandYen: string;
   relistedAmountThousandYen: string;
   lineItems: number;
-  /** Thousand yen, exact: line items are parts of their project's amount, never added to it. */
+  /** Thousand yen, exact: line items are parts of their project's amount. */
   lineItemAmountThousandYen: string;
+  /**
+   * Thousand yen, exact: what the department spent, counted once — top-level amounts without
+   * re-listed ones, plus the line items of projects that print no amount of their own (the
+   * report gives only their parts). The API's aggregate and spending follow the same rule.
+   */
+  spendingThousandYen: string;
 }
 
 export interface DocumentRef {
@@ -61,6 +67,7 @@ export async function departmentTotals(db: Kysely<Database>, document: DocumentR
     relisted_amount: string;
     line_items: string;
     line_item_amount: string;
+    spending: string;
   }>`
     select dep.sort_order, dep.name_ja, dep.name_en,
            min(p.page) as first_page, max(p.page) as last_page,
@@ -70,8 +77,12 @@ export async function departmentTotals(db: Kysely<Database>, document: DocumentR
            coalesce(sum(p.amount_thousand_yen) filter (where p.parent_id is null and not p.is_relisted), 0)::text as amount,
            coalesce(sum(p.amount_thousand_yen) filter (where p.parent_id is null and p.is_relisted), 0)::text as relisted_amount,
            count(*) filter (where p.parent_id is not null) as line_items,
-           coalesce(sum(p.amount_thousand_yen) filter (where p.parent_id is not null), 0)::text as line_item_amount
+           coalesce(sum(p.amount_thousand_yen) filter (where p.parent_id is not null), 0)::text as line_item_amount,
+           coalesce(sum(p.amount_thousand_yen) filter (
+             where not p.is_relisted and (p.parent_id is null or parent.amount_thousand_yen is null)
+           ), 0)::text as spending
       from project p
+      left join project parent on parent.municipality_code = p.municipality_code and parent.id = p.parent_id
       join source_document d on d.municipality_code = p.municipality_code and d.id = p.document_id
       join department dep on dep.municipality_code = p.municipality_code and dep.id = p.department_id
      where d.municipality_code = ${document.municipalityCode} and d.key = ${document.key}
@@ -90,5 +101,6 @@ export async function departmentTotals(db: Kysely<Database>, document: DocumentR
     relistedAmountThousandYen: r.relisted_amount,
     lineItems: Number(r.line_items),
     lineItemAmountThousandYen: r.line_item_amount,
+    spendingThousandYen: r.spending,
   }));
 }

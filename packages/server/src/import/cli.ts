@@ -25,7 +25,7 @@ function describeCounts(c: DatasetCounts): string {
   return (
     `${c.departments} departments, ${c.projects} projects (line items included), ` +
     `${c.beneficiaryFigures + c.usageFigures} figures (${c.beneficiaryFigures} beneficiary, ${c.usageFigures} usage), ` +
-    `total amount ${c.totalAmountThousandYen.toLocaleString("en-US")} thousand yen (top-level projects, re-listed 再掲 ones not counted twice)`
+    `total amount ${c.totalAmountThousandYen.toLocaleString("en-US")} thousand yen (each yen once: re-listed 再掲 projects left out, line items only where their project prints no amount)`
   );
 }
 

@@ -37,14 +37,17 @@ export async function renderTotalsReport(db: Kysely<Database>, doc: DocumentInfo
     "  another section and would otherwise be counted twice; **再掲 sum** shows those separately.",
     "- **line items** are sub-lines that the report lists under a project with their own amounts; their",
     "  sum is part of the project's amount and is not added to **sum**.",
+    "- **spending** is what the department spent, each yen counted once: **sum** plus the line items of",
+    "  projects that print no amount of their own (the report gives only their parts, e.g.",
+    "  障害福祉サービス事業). The API's `aggregate` and `spending` follow the same rule.",
     "",
-    "| # | 所属 | department | pages | projects | 再掲 | ー | sum (excl. 再掲) | 再掲 sum | line items | line item sum |",
-    "|--:|---|---|---|--:|--:|--:|--:|--:|--:|--:|",
+    "| # | 所属 | department | pages | projects | 再掲 | ー | sum (excl. 再掲) | 再掲 sum | line items | line item sum | spending |",
+    "|--:|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|",
     ...rows.map(
       (r) =>
-        `| ${r.sortOrder} | ${r.nameJa} | ${r.nameEn} | ${r.firstPage === r.lastPage ? r.firstPage : `${r.firstPage}–${r.lastPage}`} | ${r.projects} | ${r.relistedProjects} | ${r.projectsWithoutAmount} | ${yen(r.amountThousandYen)} | ${yen(r.relistedAmountThousandYen)} | ${r.lineItems} | ${yen(r.lineItemAmountThousandYen)} |`,
+        `| ${r.sortOrder} | ${r.nameJa} | ${r.nameEn} | ${r.firstPage === r.lastPage ? r.firstPage : `${r.firstPage}–${r.lastPage}`} | ${r.projects} | ${r.relistedProjects} | ${r.projectsWithoutAmount} | ${yen(r.amountThousandYen)} | ${yen(r.relistedAmountThousandYen)} | ${r.lineItems} | ${yen(r.lineItemAmountThousandYen)} | ${yen(r.spendingThousandYen)} |`,
     ),
-    `| | **total** | | | ${sum((r) => r.projects)} | ${sum((r) => r.relistedProjects)} | ${sum((r) => r.projectsWithoutAmount)} | ${yen(sum((r) => r.amountThousandYen))} | ${yen(sum((r) => r.relistedAmountThousandYen))} | ${sum((r) => r.lineItems)} | ${yen(sum((r) => r.lineItemAmountThousandYen))} |`,
+    `| | **total** | | | ${sum((r) => r.projects)} | ${sum((r) => r.relistedProjects)} | ${sum((r) => r.projectsWithoutAmount)} | ${yen(sum((r) => r.amountThousandYen))} | ${yen(sum((r) => r.relistedAmountThousandYen))} | ${sum((r) => r.lineItems)} | ${yen(sum((r) => r.lineItemAmountThousandYen))} | ${yen(sum((r) => r.spendingThousandYen))} |`,
     "",
   ];
   return lines.join("\n");

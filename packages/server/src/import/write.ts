@@ -118,7 +118,12 @@ function countBundle(bundle: DocumentBundle) {
   let total = 0n;
   for (const dept of bundle.departments) {
     for (const p of dept.data.projects) {
-      if (!p.flags?.includes("RELISTED")) total += BigInt(p.amountThousandYen ?? 0);
+      // Spending counted once: no re-listed project, and line items only where the project
+      // prints no amount of its own (the API's aggregate follows the same rule).
+      if (!p.flags?.includes("RELISTED")) {
+        if (p.amountThousandYen !== null) total += BigInt(p.amountThousandYen);
+        else for (const item of p.lineItems ?? []) if (!item.flags?.includes("RELISTED")) total += BigInt(item.amountThousandYen ?? 0);
+      }
       for (const item of [p, ...(p.lineItems ?? [])]) {
         projects++;
         beneficiaryFigures += item.beneficiaries?.length ?? 0;
