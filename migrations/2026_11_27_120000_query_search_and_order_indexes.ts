@@ -8,8 +8,8 @@ import { type Kysely, sql } from "kysely";
 // probe all their bigrams and are then checked as substrings. Nothing here depends on the
 // database's ctype (pg_trgm would: in a C ctype it sees no Japanese "words" at all).
 
-const hiragana = Array.from({ length: 0x3096 - 0x3041 + 1 }, (_, i) => String.fromCodePoint(0x3041 + i)).join("") + "ゝゞ";
-const katakana = Array.from({ length: 0x30f6 - 0x30a1 + 1 }, (_, i) => String.fromCodePoint(0x30a1 + i)).join("") + "ヽヾ";
+const hiragana = `${Array.from({ length: 0x3096 - 0x3041 + 1 }, (_, i) => String.fromCodePoint(0x3041 + i)).join("")}ゝゞ`;
+const katakana = `${Array.from({ length: 0x30f6 - 0x30a1 + 1 }, (_, i) => String.fromCodePoint(0x30a1 + i)).join("")}ヽヾ`;
 
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`

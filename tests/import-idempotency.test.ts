@@ -11,7 +11,7 @@ import { loadDataset } from "../packages/server/src/import/load.ts";
 import { importDataset } from "../packages/server/src/import/write.ts";
 import { tableChecksums } from "./support/checksum.ts";
 import { engines } from "./support/databases.ts";
-import { bundledDataset, copyDataset, type DatasetCopy, runImportCli } from "./support/import-files.ts";
+import { bundledDataset, copyDataset, runImportCli } from "./support/import-files.ts";
 import { createImportTarget, type ImportTarget } from "./support/import-target.ts";
 
 const { dataset: bundled } = loadDataset(bundledDataset);

@@ -24,9 +24,7 @@ export interface ImportSummary {
 
 export type DatasetCounts = Omit<ImportSummary, "unchangedDocuments">;
 
-export interface ImportProgress {
-  (event: { bundle: string; step: string; done: number; total: number }): void;
-}
+export type ImportProgress = (event: { bundle: string; step: string; done: number; total: number }) => void
 
 const INSERT_CHUNK = 500;
 

@@ -1,6 +1,5 @@
 import { beneficiaryGroupPages } from "../../data/departments.ts";
 import { beneficiaryPagesByGroup } from "../../data/figures.ts";
-import type { BeneficiaryCount, BeneficiaryGroup } from "../../data/model.ts";
 import { builder } from "../builder.ts";
 import { loadAll } from "./connections.ts";
 import { loadPage, loadProjectPage } from "./connections.ts";

@@ -1,5 +1,4 @@
 import { departmentPages } from "../../data/departments.ts";
-import type { Department } from "../../data/model.ts";
 import { builder } from "../builder.ts";
 import { loadAll } from "./connections.ts";
 import { loadProjectPage } from "./connections.ts";

@@ -1,5 +1,4 @@
 import { documentPagesByMunicipality } from "../../data/catalog.ts";
-import type { SourceDocument } from "../../data/model.ts";
 import { builder } from "../builder.ts";
 import { loadAll } from "./connections.ts";
 import { loadProjectPage } from "./connections.ts";

@@ -1,5 +1,4 @@
-// The Figure interface: what beneficiary counts and usage figures have in common.
-import type { BeneficiaryCount, UsageFigure } from "../../data/model.ts";
+
 import { builder } from "../builder.ts";
 import { UnitEnum, unitNames } from "./unit.ts";
 

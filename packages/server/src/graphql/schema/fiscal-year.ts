@@ -1,5 +1,4 @@
 import { fiscalYearPage } from "../../data/catalog.ts";
-import type { FiscalYear } from "../../data/model.ts";
 import { builder } from "../builder.ts";
 import { loadAll } from "./connections.ts";
 

@@ -1,6 +1,5 @@
 import { documentPagesByMunicipality, municipalityPage, wardPagesByMunicipality } from "../../data/catalog.ts";
 import { departmentPages } from "../../data/departments.ts";
-import type { Municipality } from "../../data/model.ts";
 import { builder } from "../builder.ts";
 import { loadAll } from "./connections.ts";
 import { loadPage } from "./connections.ts";

@@ -1,5 +1,4 @@
 import { beneficiaryPagesByProject, usagePagesByProject } from "../../data/figures.ts";
-import type { Project } from "../../data/model.ts";
 import { builder } from "../builder.ts";
 import { loadAll } from "./connections.ts";
 import { loadPage, loadProjectPage } from "./connections.ts";

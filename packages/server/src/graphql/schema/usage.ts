@@ -1,4 +1,4 @@
-import type { UsageFigure } from "../../data/model.ts";
+
 import { builder } from "../builder.ts";
 import { loadAll } from "./connections.ts";
 import { FigureRef } from "./figure.ts";

@@ -1,5 +1,4 @@
 import { beneficiaryPagesByWard, usagePagesByWard } from "../../data/figures.ts";
-import type { Ward } from "../../data/model.ts";
 import { builder } from "../builder.ts";
 import { loadAll } from "./connections.ts";
 import { loadPage } from "./connections.ts";
