@@ -93,20 +93,24 @@ export function applyProjectFilter<Q extends SelectQueryBuilder<Database, any, a
   return base.where(projectConditions(filter, argumentName)) as Q;
 }
 
+/** Re-listed projects (再掲) repeat an amount shown where they are first listed. */
+export function notRelisted(includeRelisted: boolean): RawBuilder<boolean> {
+  return includeRelisted ? sql<boolean>`true` : sql<boolean>`not project.is_relisted`;
+}
+
 /**
- * Rows whose amounts add up without counting anything twice: a re-listed project (再掲)
- * repeats an amount listed elsewhere, and a line item's amount is part of its parent's
- * when the parent states one.
+ * Of a set of projects being added up (a CTE named `set`, with municipality_code, id,
+ * parent_id and amount, and optionally a column naming the list each row is in), the rows
+ * that count once: a line item's amount is part of its parent's, so it is left out when its
+ * parent, stating an amount, is in the same list. A list of line items alone (a project's
+ * lineItems, a filter on isLineItem) adds them up. Read as a hashed anti-join of the set with
+ * itself, never a per-row subquery.
  */
-export function countsTowardsSpending(includeRelisted: boolean): RawBuilder<boolean> {
-  // Written as NOT IN over the (few) line items whose parent has an amount: PostgreSQL hashes
-  // that small set once, and the scan stays parallel. A correlated NOT EXISTS per row was
-  // costed so high that it triggered JIT compilation and a serial plan (5× slower at 1M rows).
-  const notPartOfParent = sql<boolean>`(project.municipality_code, project.id) not in (
-    select item.municipality_code, item.id from project item
-    join project parent on parent.municipality_code = item.municipality_code and parent.id = item.parent_id
-    where item.parent_id is not null and parent.amount_thousand_yen is not null)`;
-  return includeRelisted ? notPartOfParent : sql<boolean>`(not project.is_relisted and ${notPartOfParent})`;
+export function countedOnce(set: string, row: string, listColumn?: string): RawBuilder<boolean> {
+  const sameList = listColumn ? sql`and whole.${sql.ref(listColumn)} = ${sql.ref(`${row}.${listColumn}`)}` : sql``;
+  return sql<boolean>`not exists (select 1 from ${sql.table(set)} whole
+    where whole.municipality_code = ${sql.ref(`${row}.municipality_code`)} and whole.id = ${sql.ref(`${row}.parent_id`)}
+      and whole.amount is not null ${sameList})`;
 }
 
 export type ProjectOrderField = "AMOUNT" | "NAME" | "FISCAL_YEAR" | "REPORT_ORDER";

@@ -5,7 +5,7 @@ import type { Database } from "../db/types.ts";
 import { keyOf } from "./keys.ts";
 import type { ProjectFlag } from "./model.ts";
 import { loadPages, type Page, type PageArgs, type SortTerm } from "./pagination.ts";
-import { countsTowardsSpending, type ProjectFilter, projectConditions, type SortDirection } from "./project-query.ts";
+import { countedOnce, notRelisted, type ProjectFilter, projectConditions, type SortDirection } from "./project-query.ts";
 import { QueryInputError } from "./query-input.ts";
 import { mapPage } from "./catalog.ts";
 
@@ -73,9 +73,19 @@ export async function spendingPage(db: Kysely<Database>, query: SpendingQuery, a
   const dims = query.groupBy.map((d) => dimensions[d]);
   const projects = db
     .selectFrom("project")
-    .select(["project.municipality_code", "project.id", "project.fiscal_year", "project.department_id", "project.amount_thousand_yen", "project.is_new", "project.is_expanded", "project.is_relisted"])
+    .select([
+      "project.municipality_code",
+      "project.id",
+      "project.parent_id",
+      "project.fiscal_year",
+      "project.department_id",
+      "project.amount_thousand_yen as amount",
+      "project.is_new",
+      "project.is_expanded",
+      "project.is_relisted",
+    ])
     .where(projectConditions(query.where))
-    .where(countsTowardsSpending(query.includeRelisted ?? false));
+    .where(notRelisted(query.includeRelisted ?? false));
   // A project serving two groups is in both buckets (its amount then shows twice across them).
   const groupJoin = query.groupBy.includes("BENEFICIARY_GROUP")
     ? sql`left join (select distinct municipality_code, project_id, group_id from beneficiary_count) bg
@@ -90,11 +100,13 @@ export async function spendingPage(db: Kysely<Database>, query: SpendingQuery, a
   const raw = dims.flatMap((d) => d.raw);
   const rawNames = sql.raw(raw.map((_, i) => String(i + 1)).join(", "));
   const grouped = sql`
+    with added as materialized (${projects})
     select ${sql.join(dims.map((d) => sql`${d.key} as ${sql.ref(d.column)}`))},
       sum(s.count)::int as count, sum(s.count_with_amount)::int as count_with_amount, sum(s.sum) as sum
     from (
-      select ${sql.join(raw)}, count(*) as count, count(p.amount_thousand_yen) as count_with_amount, coalesce(sum(p.amount_thousand_yen), 0) as sum
-      from (${projects}) p ${groupJoin}
+      select ${sql.join(raw)}, count(*) as count, count(p.amount) as count_with_amount, coalesce(sum(p.amount), 0) as sum
+      from added p ${groupJoin}
+      where ${countedOnce("added", "p")}
       group by ${rawNames}
     ) s ${flagJoin}
     group by ${sql.join(dims.map((d) => d.key))}`;
