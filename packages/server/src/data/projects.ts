@@ -136,12 +136,11 @@ export async function projectAggregates(db: Kysely<Database>, parent: ProjectPar
     .where(projectConditions(options.where))
     .where(notRelisted(options.includeRelisted ?? false));
   const result = await sql<{ parent: string; count: number; count_with_amount: number; sum: string; avg: string | null; min: string | null; max: string | null }>`
-    with added as materialized (${added})
     select list as parent, count(*)::int as count, count(amount)::int as count_with_amount,
       coalesce(sum(amount), 0)::text as sum,
       -- Half-up to 3 decimals in exact integer arithmetic: avg() divides at a limited scale.
       case when count(amount) > 0 then (div(2000 * sum(amount) + count(amount), 2 * count(amount)) * 0.001)::text end as avg, min(amount)::text as min, max(amount)::text as max
-    from added p where ${countedOnce("added", "p", "list")} group by list`.execute(db);
+    from (${added}) p where ${countedOnce("p", added.where(sql<boolean>`project.amount_thousand_yen is not null`), "list")} group by list`.execute(db);
   const byParent = new Map(
     result.rows.map((r) => [
       r.parent,

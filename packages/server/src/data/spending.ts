@@ -100,13 +100,12 @@ export async function spendingPage(db: Kysely<Database>, query: SpendingQuery, a
   const raw = dims.flatMap((d) => d.raw);
   const rawNames = sql.raw(raw.map((_, i) => String(i + 1)).join(", "));
   const grouped = sql`
-    with added as materialized (${projects})
     select ${sql.join(dims.map((d) => sql`${d.key} as ${sql.ref(d.column)}`))},
       sum(s.count)::int as count, sum(s.count_with_amount)::int as count_with_amount, sum(s.sum) as sum
     from (
       select ${sql.join(raw)}, count(*) as count, count(p.amount) as count_with_amount, coalesce(sum(p.amount), 0) as sum
-      from added p ${groupJoin}
-      where ${countedOnce("added", "p")}
+      from (${projects}) p ${groupJoin}
+      where ${countedOnce("p", projects.where(sql<boolean>`project.amount_thousand_yen is not null`))}
       group by ${rawNames}
     ) s ${flagJoin}
     group by ${sql.join(dims.map((d) => d.key))}`;
