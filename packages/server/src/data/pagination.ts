@@ -127,16 +127,29 @@ function comparison(direction: "asc" | "desc", side: "after" | "before"): RawBui
   return sql.raw(greater ? ">" : "<");
 }
 
-/** Rows strictly after (or before) the cursor: an OR over prefixes of equal order values. */
-function cursorCondition(order: SortTerm[], values: CursorValue[], side: "after" | "before"): RawBuilder<boolean> {
+/**
+ * Rows strictly after (or before) the cursor: an OR over prefixes of equal order values, each
+ * term compared in its own direction. `expressions` are the order terms as the query sees them.
+ */
+function orOfPrefixes(expressions: RawBuilder<unknown>[], order: SortTerm[], values: CursorValue[], side: "after" | "before"): RawBuilder<boolean> {
   return sql<boolean>`(${sql.join(
     values.map((value, i) => {
-      const equalPrefix = values.slice(0, i).map((v, j) => sql`b.${sql.ref(`__o${j}`)} = ${v}`);
+      const equalPrefix = values.slice(0, i).map((v, j) => sql`${expressions[j]} = ${v}`);
       const term = order[i] as SortTerm;
-      return sql`(${sql.join([...equalPrefix, sql`b.${sql.ref(`__o${i}`)} ${comparison(term.direction, side)} ${value}`], sql` and `)})`;
+      return sql`(${sql.join([...equalPrefix, sql`${expressions[i]} ${comparison(term.direction, side)} ${value}`], sql` and `)})`;
     }),
     sql` or `,
   )})`;
+}
+
+/** The cursor condition on the order columns a batched query selected as b.__o0, b.__o1, … */
+function cursorCondition(order: SortTerm[], values: CursorValue[], side: "after" | "before"): RawBuilder<boolean> {
+  return orOfPrefixes(
+    order.map((_, i) => sql`b.${sql.ref(`__o${i}`)}`),
+    order,
+    values,
+    side,
+  );
 }
 
 export interface ConnectionQuery<Row> {
@@ -168,14 +181,12 @@ function seekCondition(order: SortTerm[], values: CursorValue[], side: "after" |
   if (order.every((term) => term.direction === direction)) {
     return sql<boolean>`(${sql.join(order.map((t) => t.expression))}) ${comparison(direction ?? "asc", side)} (${sql.join(values.map((v) => sql`${v}`))})`;
   }
-  return sql<boolean>`(${sql.join(
-    values.map((value, i) => {
-      const equalPrefix = values.slice(0, i).map((v, j) => sql`${(order[j] as SortTerm).expression} = ${v}`);
-      const term = order[i] as SortTerm;
-      return sql`(${sql.join([...equalPrefix, sql`${term.expression} ${comparison(term.direction, side)} ${value}`], sql` and `)})`;
-    }),
-    sql` or `,
-  )})`;
+  return orOfPrefixes(
+    order.map((t) => t.expression),
+    order,
+    values,
+    side,
+  );
 }
 
 /**
