@@ -10,6 +10,7 @@ import { departmentTotals, documentsOf } from "../packages/server/src/data/docum
 import { loadDataset } from "../packages/server/src/import/load.ts";
 import { renderTotalsReport, totalsReportFile } from "../packages/server/src/import/totals-report.ts";
 import { createApp } from "../packages/server/src/yoga.ts";
+import { postGraphQL } from "./support/app.ts";
 import { createTestDatabase, engines, type TestDatabase } from "./support/databases.ts";
 
 const { dataset } = loadDataset(path.join(import.meta.dirname, "../data"));
@@ -140,8 +141,7 @@ describe.each(engines())("the bundled dataset on %s", (kind) => {
     const [doc] = await documentsOf(database.db);
     const expected = (await departmentTotals(database.db, doc!)).map((d) => [d.nameJa, d.spendingThousandYen]);
     const app = createApp({ database, logError: () => {} });
-    const post = async (query: string) =>
-      (await (await app.fetch("http://localhost/graphql", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) })).json()) as any;
+    const post = async (query: string) => (await postGraphQL(app, { query })).body as any;
     const spending = await post(`{ spending(groupBy: [DEPARTMENT], first: 100) { nodes { department { name } sum { amountThousandYen } } } }`);
     const byName = new Map(spending.data.spending.nodes.map((b: any) => [b.department.name, b.sum.amountThousandYen]));
     expect(expected.map(([name]) => [name, byName.get(name)])).toEqual(expected);

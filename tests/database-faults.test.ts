@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DatabasePreparation, prepareDatabase } from "../packages/server/src/app-database.ts";
 import { createDatabase, type DatabaseHandle } from "../packages/server/src/db/database.ts";
 import { type App, createApp } from "../packages/server/src/yoga.ts";
+import { postGraphQL } from "./support/app.ts";
 import { createThrowawayPostgres, type ThrowawayPostgres, throwawayPostgresUnavailable } from "./support/throwaway-postgres.ts";
 
 const unavailable = throwawayPostgresUnavailable();
@@ -24,13 +25,8 @@ interface Outcome {
 }
 
 async function ask(app: App): Promise<Outcome> {
-  const response = await app.fetch("http://localhost/graphql", {
-    method: "POST",
-    headers: { "content-type": "application/json", accept: "application/graphql-response+json" },
-    body: JSON.stringify({ query }),
-  });
-  const body = (await response.json()) as any;
-  return { status: response.status, code: body.errors?.[0]?.extensions?.code ?? "OK", departments: body.data?.departments?.totalCount };
+  const { status, body } = await postGraphQL(app, { query });
+  return { status, code: body.errors?.[0]?.extensions?.code ?? "OK", departments: body.data?.departments?.totalCount };
 }
 
 async function readiness(app: App): Promise<number> {

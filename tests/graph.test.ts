@@ -133,6 +133,30 @@ describe.each(engines())("the graph on %s", (kind) => {
     expect(foreign.body.errors?.[0]?.message).toMatch(/different ordering/);
   });
 
+  it("refuses cursors altered to values the database cannot compare (out of range, NUL) with BAD_USER_INPUT, not an internal error", async () => {
+    // Take a real cursor of each list and change one value to what its column type cannot hold.
+    const alter = (cursor: string, index: number, value: unknown) => {
+      const decoded = JSON.parse(Buffer.from(cursor, "base64url").toString());
+      decoded.v[index] = value;
+      return Buffer.from(JSON.stringify(decoded)).toString("base64url");
+    };
+    const lists = [
+      ["root projects, fiscal year out of int4 range", `query($after: String) { projects(first: 2, after: $after) { pageInfo { endCursor } nodes { id } } }`, 1, "-9999999999999999999"],
+      ["root projects by amount, beyond int8", `query($after: String) { projects(first: 2, after: $after, orderBy: [{field: AMOUNT, direction: DESC}]) { pageInfo { endCursor } nodes { id } } }`, 0, "9999999999999999999"],
+      ["root projects by name, NUL in text", `query($after: String) { projects(first: 2, after: $after, orderBy: [{field: NAME}]) { pageInfo { endCursor } nodes { id } } }`, 0, "a\u0000b"],
+      ["a department's projects, sort order out of int4 range", `query($after: String) { departments(first: 1) { nodes { projects(first: 2, after: $after) { pageInfo { endCursor } nodes { id } } } } }`, 3, "99999999999"],
+      ["spending buckets, year out of int4 range", `query($after: String) { spending(groupBy: [FISCAL_YEAR], first: 1, after: $after) { pageInfo { endCursor } nodes { count } } }`, 1, "99999999999"],
+    ] as const;
+    for (const [name, query, index, value] of lists) {
+      const first = await t.graphql(query);
+      const page = first.body.data.projects ?? first.body.data.spending ?? first.body.data.departments.nodes[0].projects;
+      const altered = await t.graphql(query, { after: alter(page.pageInfo.endCursor, index, value) });
+      expect(altered.body.errors?.[0]?.extensions?.code, name).toBe("BAD_USER_INPUT");
+      expect(altered.body.errors?.[0]?.message, name).toMatch(/not a valid cursor .*altered/);
+    }
+    expect(t.loggedErrors).toEqual([]);
+  });
+
   it("looks up nodes by global ID, with null for missing or malformed IDs", async () => {
     const { body } = await t.graphql(`{ departments(first: 2) { nodes { id name } } projects(first: 2) { nodes { id name } } }`);
     const department = body.data.departments.nodes[0];

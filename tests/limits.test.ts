@@ -17,14 +17,7 @@ describe.each(engines())("query limits on %s", (kind) => {
   });
   afterAll(() => t?.close());
 
-  const post = async (body: unknown) => {
-    const response = await t.app.fetch("http://localhost/graphql", {
-      method: "POST",
-      headers: { "content-type": "application/json", accept: "application/graphql-response+json" },
-      body: JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as any };
-  };
+  const post = (body: unknown) => t.post(body);
   const codeOf = (body: any) => body.errors?.[0]?.extensions?.code;
 
   describe("cost model", () => {

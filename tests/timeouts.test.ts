@@ -5,19 +5,12 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase, type DatabaseHandle } from "../packages/server/src/db/database.ts";
 import { createApp } from "../packages/server/src/yoga.ts";
-import { startTestApp, type TestApp } from "./support/app.ts";
+import { postGraphQL, startTestApp, type TestApp } from "./support/app.ts";
 import { engines } from "./support/databases.ts";
 
 const query = "{ departments(first: 1) { nodes { name } } }";
 
-async function ask(app: { fetch: (url: string, init: RequestInit) => Promise<Response> | Response }) {
-  const response = await app.fetch("http://localhost/graphql", {
-    method: "POST",
-    headers: { "content-type": "application/json", accept: "application/graphql-response+json" },
-    body: JSON.stringify({ query }),
-  });
-  return { status: response.status, body: (await response.json()) as any };
-}
+const ask = (app: Parameters<typeof postGraphQL>[0]) => postGraphQL(app, { query });
 
 /** Holds the department table until release(): another session's lock, or PGlite's only connection. */
 async function holdDepartments(t: TestApp): Promise<{ release: () => Promise<void> }> {

@@ -20,14 +20,7 @@ describe.each(engines())("trusted documents on %s", (kind) => {
   });
   afterAll(() => t?.close());
 
-  const post = async (body: unknown) => {
-    const response = await t.app.fetch("http://localhost/graphql", {
-      method: "POST",
-      headers: { "content-type": "application/json", accept: "application/graphql-response+json" },
-      body: JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as any };
-  };
+  const post = (body: unknown) => t.post(body);
 
   it("runs a persisted operation by its hash, in Apollo's extensions form and as documentId", async () => {
     const apollo = await post({ extensions: { persistedQuery: { version: 1, sha256Hash: hashOf("Departments") } }, variables: { first: 2 } });

@@ -4,11 +4,29 @@ import { loadBundledDataset } from "../../packages/server/src/app-database.ts";
 import { type App, type AppOptions, createApp } from "../../packages/server/src/yoga.ts";
 import { createTestDatabase, type TestDatabase } from "./databases.ts";
 
+type Fetching = { fetch(url: string, init: RequestInit): Promise<Response> | Response };
+export type GraphQLAnswer<T = any> = {
+  status: number;
+  body: { data?: T; errors?: Array<{ message: string; extensions?: Record<string, any>; path?: unknown[] }>; extensions?: Record<string, any> };
+};
+
+/** POSTs a JSON body to /graphql of an app (yoga.fetch: the whole HTTP pipeline, in process); the answer is whatever JSON came back. */
+export async function postGraphQL(app: Fetching, body: unknown): Promise<{ status: number; body: any }> {
+  const response = await app.fetch("http://localhost/graphql", {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/graphql-response+json" },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as any };
+}
+
 export interface TestApp {
   app: App;
   database: TestDatabase;
   /** POSTs a GraphQL request through yoga.fetch (the whole HTTP pipeline, in process). */
-  graphql<T = any>(query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: { data?: T; errors?: Array<{ message: string; extensions?: Record<string, any>; path?: unknown[] }>; extensions?: Record<string, any> } }>;
+  graphql<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLAnswer<T>>;
+  /** POSTs any JSON body (batches, extensions, odd requests) the same way; the answer is whatever JSON came back. */
+  post(body: unknown): Promise<{ status: number; body: any }>;
   /** What the app logged: unexpected errors and database faults, with their request id in the message. */
   loggedErrors: Array<{ message: string; error: unknown }>;
   close(): Promise<void>;
@@ -24,14 +42,8 @@ export async function startTestApp(kind: DatabaseKind, options: { load?: boolean
     app,
     database,
     loggedErrors: errors,
-    async graphql(query, variables) {
-      const response = await app.fetch("http://localhost/graphql", {
-        method: "POST",
-        headers: { "content-type": "application/json", accept: "application/graphql-response+json" },
-        body: JSON.stringify({ query, variables }),
-      });
-      return { status: response.status, body: (await response.json()) as any };
-    },
+    graphql: (query, variables) => postGraphQL(app, { query, variables }),
+    post: (body) => postGraphQL(app, body),
     close: () => database.drop(),
   };
 }

@@ -14,7 +14,6 @@ export interface FlatProject {
   amount: bigint | null;
   flags: string[];
   parentKey: string | null;
-  parentAmount: bigint | null;
   groups: Set<string>;
   usageWards: Set<string>;
   usageMetrics: Set<string>;
@@ -46,7 +45,6 @@ export function flatten(dataset: LoadedDataset): FlatProject[] {
             amount: item.amountThousandYen === null ? null : BigInt(item.amountThousandYen),
             flags: item.flags ?? [],
             parentKey: parent?.key ?? null,
-            parentAmount: parent && parent.amountThousandYen !== null ? BigInt(parent.amountThousandYen) : null,
             groups: new Set((item.beneficiaries ?? []).map((b) => b.group)),
             usageWards: new Set((item.usage ?? []).flatMap((u) => (u.ward ? [u.ward] : []))),
             usageMetrics: new Set((item.usage ?? []).map((u) => u.metric)),
@@ -76,9 +74,15 @@ export function flatten(dataset: LoadedDataset): FlatProject[] {
 
 export const id = (p: { fiscalYear: number; key: string; municipalityCode?: string }) => `${p.municipalityCode ?? ""}/${p.fiscalYear}/${p.key}`;
 
-/** Amounts that add up without double counting: no re-listed, no line item of a parent with an amount. */
-export const countsTowardsSpending = (p: FlatProject, includeRelisted = false) =>
-  (includeRelisted || !p.flags.includes("RELISTED")) && !(p.parentKey !== null && p.parentAmount !== null);
+/**
+ * The projects of a list whose amounts add up without double counting: no re-listed one, and
+ * no line item whose parent, stating an amount, is in the same list.
+ */
+export function countedOnce(list: FlatProject[], includeRelisted = false): FlatProject[] {
+  const kept = list.filter((p) => includeRelisted || !p.flags.includes("RELISTED"));
+  const withAmount = new Set(kept.filter((p) => p.amount !== null).map((p) => id(p)));
+  return kept.filter((p) => p.parentKey === null || !withAmount.has(id({ ...p, key: p.parentKey })));
+}
 
 export function aggregateOf(projects: FlatProject[]) {
   const amounts = projects.flatMap((p) => (p.amount === null ? [] : [p.amount]));

@@ -3,7 +3,7 @@
 import { type Kysely, type RawBuilder, sql } from "kysely";
 import type { Database } from "../db/types.ts";
 import { byId, mapPage } from "./catalog.ts";
-import { inKeys, keyOf } from "./keys.ts";
+import { fromSortableKey, inKeys, sortableKey } from "./keys.ts";
 import { loadPages, type Page, type PageArgs, type SortTerm } from "./pagination.ts";
 import { inList, type ProjectFilter, projectConditions, type SortDirection } from "./project-query.ts";
 import { checkListLength, QueryInputError } from "./query-input.ts";
@@ -102,19 +102,12 @@ export interface UsageTotalsQuery {
   orderBy?: ReadonlyArray<{ field: "SUM" | "COUNT" | "KEY"; direction: SortDirection }> | null | undefined;
 }
 
-const padded = (code: RawBuilder<unknown>, id: RawBuilder<unknown>) => sql`${code} || ':' || lpad(${id}::text, 19, '0')`;
 const usageDimensions: Record<UsageDimension, { column: string; select: RawBuilder<unknown>; kind: SortTerm["kind"] }> = {
   MUNICIPALITY: { column: "k_municipality", select: sql`u.municipality_code::text`, kind: "text" },
   FISCAL_YEAR: { column: "k_fiscal_year", select: sql`u.fiscal_year`, kind: "integer" },
-  WARD: { column: "k_ward", select: sql`coalesce(${padded(sql`u.municipality_code`, sql`u.ward_id`)}, '')`, kind: "text" },
+  WARD: { column: "k_ward", select: sql`coalesce(${sortableKey(sql`u.municipality_code`, sql`u.ward_id`)}, '')`, kind: "text" },
   METRIC: { column: "k_metric", select: sql`u.metric`, kind: "text" },
-  PROJECT: { column: "k_project", select: padded(sql`u.municipality_code`, sql`u.project_id`), kind: "text" },
-};
-
-const unpad = (key: string | undefined | null) => {
-  if (!key) return null;
-  const [code, id] = key.split(":");
-  return keyOf(code as string, BigInt(id as string).toString());
+  PROJECT: { column: "k_project", select: sortableKey(sql`u.municipality_code`, sql`u.project_id`), kind: "text" },
 };
 
 /**
@@ -148,11 +141,11 @@ export async function usageTotalsPage(db: Kysely<Database>, query: UsageTotalsQu
   return mapPage(pages.get(""), (row: any): UsageTotal => ({
     municipalityCode: row.k_municipality ?? null,
     fiscalYear: row.k_fiscal_year ?? null,
-    wardKey: unpad(row.k_ward),
+    wardKey: fromSortableKey(row.k_ward),
     metric: row.k_metric ?? null,
     labelJa: row.label_ja ?? null,
     labelEn: row.label_en ?? null,
-    projectKey: unpad(row.k_project),
+    projectKey: fromSortableKey(row.k_project),
     unit: row.k_unit,
     count: row.count,
     sum: String(row.sum),

@@ -36,3 +36,18 @@ export function inKeys(codeColumn: string, idColumn: string, keys: readonly stri
   if (parsed.length === 0) return sql<boolean>`false`;
   return sql<boolean>`(${sql.ref(codeColumn)}, ${sql.ref(idColumn)}) in (${sql.join(parsed.map((k) => sql`(${k.municipalityCode}, ${k.id}::bigint)`))})`;
 }
+
+/**
+ * A row key as sortable text, for grouped buckets whose keys a cursor compares: the id
+ * zero-padded so that text order is id order. Null when the id is null.
+ */
+export function sortableKey(code: RawBuilder<unknown>, id: RawBuilder<unknown>): RawBuilder<string> {
+  return sql<string>`${code} || ':' || lpad(${id}::text, 19, '0')`;
+}
+
+/** The row key of a sortableKey text; null for an empty or absent one. */
+export function fromSortableKey(text: string | null | undefined): string | null {
+  if (!text) return null;
+  const [code, id] = text.split(":");
+  return keyOf(code as string, BigInt(id as string).toString());
+}

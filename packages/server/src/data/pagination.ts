@@ -69,9 +69,12 @@ function isValueOfKind(value: unknown, kind: SortKind): value is CursorValue {
   }
 }
 
+function invalidCursor(argumentName: string, why: string): PaginationError {
+  return new PaginationError(`"${argumentName}" is not a valid cursor for this list (${why}); use a cursor this list returned`, argumentName);
+}
+
 export function decodeCursor(order: SortTerm[], cursor: string, argumentName: string): CursorValue[] {
-  const invalid = (why: string) =>
-    new PaginationError(`"${argumentName}" is not a valid cursor for this list (${why}); use a cursor this list returned`, argumentName);
+  const invalid = (why: string) => invalidCursor(argumentName, why);
   let parsed: unknown;
   try {
     if (!/^[A-Za-z0-9_-]{1,4096}$/.test(cursor)) throw new Error("not base64url");
@@ -86,6 +89,25 @@ export function decodeCursor(order: SortTerm[], cursor: string, argumentName: st
     throw invalid("it has been altered");
   }
   return v as CursorValue[];
+}
+
+// SQLSTATEs of a value its column type cannot hold: out of range (an int4 beyond 2^31), not in
+// the encoding (a NUL in text), not a number. A cursor this API made never carries one.
+const valueOutOfDomain = new Set(["22003", "22021", "22P02", "22P05"]);
+
+/**
+ * Runs a page's statement; when a cursor was given and the database refuses one of its
+ * values, the cursor was altered: a client error, not an internal one.
+ */
+async function withCursorValues<T>(args: PageArgs, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    const argumentName = args.after != null ? "after" : args.before != null ? "before" : undefined;
+    if (argumentName && typeof code === "string" && valueOutOfDomain.has(code)) throw invalidCursor(argumentName, "it has been altered");
+    throw error;
+  }
 }
 
 export function pageSize(args: PageArgs): { size: number; backward: boolean } {
@@ -105,16 +127,29 @@ function comparison(direction: "asc" | "desc", side: "after" | "before"): RawBui
   return sql.raw(greater ? ">" : "<");
 }
 
-/** Rows strictly after (or before) the cursor: an OR over prefixes of equal order values. */
-function cursorCondition(order: SortTerm[], values: CursorValue[], side: "after" | "before"): RawBuilder<boolean> {
+/**
+ * Rows strictly after (or before) the cursor: an OR over prefixes of equal order values, each
+ * term compared in its own direction. `expressions` are the order terms as the query sees them.
+ */
+function orOfPrefixes(expressions: RawBuilder<unknown>[], order: SortTerm[], values: CursorValue[], side: "after" | "before"): RawBuilder<boolean> {
   return sql<boolean>`(${sql.join(
     values.map((value, i) => {
-      const equalPrefix = values.slice(0, i).map((v, j) => sql`b.${sql.ref(`__o${j}`)} = ${v}`);
+      const equalPrefix = values.slice(0, i).map((v, j) => sql`${expressions[j]} = ${v}`);
       const term = order[i] as SortTerm;
-      return sql`(${sql.join([...equalPrefix, sql`b.${sql.ref(`__o${i}`)} ${comparison(term.direction, side)} ${value}`], sql` and `)})`;
+      return sql`(${sql.join([...equalPrefix, sql`${expressions[i]} ${comparison(term.direction, side)} ${value}`], sql` and `)})`;
     }),
     sql` or `,
   )})`;
+}
+
+/** The cursor condition on the order columns a batched query selected as b.__o0, b.__o1, … */
+function cursorCondition(order: SortTerm[], values: CursorValue[], side: "after" | "before"): RawBuilder<boolean> {
+  return orOfPrefixes(
+    order.map((_, i) => sql`b.${sql.ref(`__o${i}`)}`),
+    order,
+    values,
+    side,
+  );
 }
 
 export interface ConnectionQuery<Row> {
@@ -146,14 +181,12 @@ function seekCondition(order: SortTerm[], values: CursorValue[], side: "after" |
   if (order.every((term) => term.direction === direction)) {
     return sql<boolean>`(${sql.join(order.map((t) => t.expression))}) ${comparison(direction ?? "asc", side)} (${sql.join(values.map((v) => sql`${v}`))})`;
   }
-  return sql<boolean>`(${sql.join(
-    values.map((value, i) => {
-      const equalPrefix = values.slice(0, i).map((v, j) => sql`${(order[j] as SortTerm).expression} = ${v}`);
-      const term = order[i] as SortTerm;
-      return sql`(${sql.join([...equalPrefix, sql`${term.expression} ${comparison(term.direction, side)} ${value}`], sql` and `)})`;
-    }),
-    sql` or `,
-  )})`;
+  return orOfPrefixes(
+    order.map((t) => t.expression),
+    order,
+    values,
+    side,
+  );
 }
 
 /**
@@ -176,10 +209,12 @@ async function loadRootPage<Row>(query: ConnectionQuery<Row>, size: number, back
   paged = paged.limit(size + 1);
   const counted = (query.countBase ?? query.base).clearSelect().select(sql`1`.as("one"));
   const shared = query.shared ? sql`with ${sql.id(query.shared.name)} as materialized (${query.shared.query}) ` : sql``;
-  const result = await sql<Row & { __total: number } & Record<string, unknown>>`
+  const result = await withCursorValues(query.args, () =>
+    sql<Row & { __total: number } & Record<string, unknown>>`
     ${shared}select t.__total, p.*
     from (select count(*)::int as __total from (${counted}) c) t
-    left join lateral (${paged}) p on true`.execute(query.db);
+    left join lateral (${paged}) p on true`.execute(query.db),
+  );
   const total = result.rows[0]?.__total ?? 0;
   const rows = result.rows.filter((row) => row.__o0 !== undefined && row.__o0 !== null);
   return new Map([["", toPage<Row>(order, rows, total, size, backward, after, before)]]);
@@ -244,7 +279,8 @@ export async function loadPages<Row>(query: ConnectionQuery<Row>): Promise<Map<s
     }),
   );
 
-  const result = await sql<Row & { __parent: string; __total: number; __rn: number | null } & Record<string, unknown>>`
+  const result = await withCursorValues(query.args, () =>
+    sql<Row & { __parent: string; __total: number; __rn: number | null } & Record<string, unknown>>`
     with base as (${base}),
     totals as (select __parent, count(*)::int as __total from base group by __parent),
     paged as (
@@ -253,7 +289,8 @@ export async function loadPages<Row>(query: ConnectionQuery<Row>): Promise<Map<s
     )
     select t.__total, t.__parent as __tparent, p.*
     from totals t left join paged p on p.__parent = t.__parent and p.__rn <= ${size + 1}
-    order by t.__parent, p.__rn`.execute(query.db);
+    order by t.__parent, p.__rn`.execute(query.db),
+  );
 
   const pages = new Map<string, Page<Row>>();
   const rowsByParent = new Map<string, { total: number; rows: Array<Record<string, unknown>> }>();

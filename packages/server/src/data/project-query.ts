@@ -93,20 +93,30 @@ export function applyProjectFilter<Q extends SelectQueryBuilder<Database, any, a
   return base.where(projectConditions(filter, argumentName)) as Q;
 }
 
+/** Re-listed projects (再掲) repeat an amount shown where they are first listed. */
+export function notRelisted(includeRelisted: boolean): RawBuilder<boolean> {
+  return includeRelisted ? sql<boolean>`true` : sql<boolean>`not project.is_relisted`;
+}
+
 /**
- * Rows whose amounts add up without counting anything twice: a re-listed project (再掲)
- * repeats an amount listed elsewhere, and a line item's amount is part of its parent's
- * when the parent states one.
+ * Of the projects being added up (`row`), those that count once: a line item's amount is part
+ * of its parent's, so it is left out when its parent, stating an amount, is added up in the
+ * same list. `parentsWithAmount` is the same set of projects narrowed to those with an amount
+ * (selecting municipality_code, id and `listColumn` when rows are grouped into lists). A list
+ * of line items alone (a project's lineItems, isLineItem: true) adds them up.
+ *
+ * Written as NOT IN over the (few) line items of such parents: PostgreSQL hashes that small
+ * set once and the scan stays parallel. A correlated NOT EXISTS was costed so high that it
+ * triggered JIT compilation and a serial plan, and a CTE of the set read twice was 4× slower
+ * at a million projects.
  */
-export function countsTowardsSpending(includeRelisted: boolean): RawBuilder<boolean> {
-  // Written as NOT IN over the (few) line items whose parent has an amount: PostgreSQL hashes
-  // that small set once, and the scan stays parallel. A correlated NOT EXISTS per row was
-  // costed so high that it triggered JIT compilation and a serial plan (5× slower at 1M rows).
-  const notPartOfParent = sql<boolean>`(project.municipality_code, project.id) not in (
-    select item.municipality_code, item.id from project item
-    join project parent on parent.municipality_code = item.municipality_code and parent.id = item.parent_id
-    where item.parent_id is not null and parent.amount_thousand_yen is not null)`;
-  return includeRelisted ? notPartOfParent : sql<boolean>`(not project.is_relisted and ${notPartOfParent})`;
+export function countedOnce(row: string, parentsWithAmount: SelectQueryBuilder<any, any, any>, listColumn?: string): RawBuilder<boolean> {
+  const ofRow = [...(listColumn ? [sql.ref(`${row}.${listColumn}`)] : []), sql.ref(`${row}.municipality_code`), sql.ref(`${row}.id`)];
+  const ofItem = [...(listColumn ? [sql.ref(`whole.${listColumn}`)] : []), sql`item.municipality_code`, sql`item.id`];
+  return sql<boolean>`(${sql.join(ofRow)}) not in (
+    select ${sql.join(ofItem)} from project item
+    join (${parentsWithAmount}) whole on whole.municipality_code = item.municipality_code and whole.id = item.parent_id
+    where item.parent_id is not null)`;
 }
 
 export type ProjectOrderField = "AMOUNT" | "NAME" | "FISCAL_YEAR" | "REPORT_ORDER";

@@ -4,7 +4,7 @@ import { byId, mapPage } from "./catalog.ts";
 import { inKeys, selectByKeys } from "./keys.ts";
 import { type Project, toProject } from "./model.ts";
 import { loadPages, type PageArgs, type SortTerm } from "./pagination.ts";
-import { countsTowardsSpending, type ProjectFilter, type ProjectOrder, projectConditions, projectOrder } from "./project-query.ts";
+import { countedOnce, notRelisted, type ProjectFilter, type ProjectOrder, projectConditions, projectOrder } from "./project-query.ts";
 
 export type ProjectBase = SelectQueryBuilder<Database, "project", any>;
 
@@ -124,17 +124,23 @@ export interface AggregateOptions {
  */
 export async function projectAggregates(db: Kysely<Database>, parent: ProjectParent, parentKeys: readonly string[], options: AggregateOptions = {}): Promise<ProjectAggregate[]> {
   const { base, partitionBy } = scopedProjects(db, parent, parentKeys);
-  const filtered = base
+  const added = base
     .clearSelect()
-    .select([sql<string>`(${partitionBy ?? sql`''`})::text`.as("parent"), "project.amount_thousand_yen as amount"])
+    .select([
+      sql<string>`(${partitionBy ?? sql`''`})::text`.as("list"),
+      "project.municipality_code",
+      "project.id",
+      "project.parent_id",
+      "project.amount_thousand_yen as amount",
+    ])
     .where(projectConditions(options.where))
-    .where(countsTowardsSpending(options.includeRelisted ?? false));
+    .where(notRelisted(options.includeRelisted ?? false));
   const result = await sql<{ parent: string; count: number; count_with_amount: number; sum: string; avg: string | null; min: string | null; max: string | null }>`
-    select parent, count(*)::int as count, count(amount)::int as count_with_amount,
+    select list as parent, count(*)::int as count, count(amount)::int as count_with_amount,
       coalesce(sum(amount), 0)::text as sum,
       -- Half-up to 3 decimals in exact integer arithmetic: avg() divides at a limited scale.
       case when count(amount) > 0 then (div(2000 * sum(amount) + count(amount), 2 * count(amount)) * 0.001)::text end as avg, min(amount)::text as min, max(amount)::text as max
-    from (${filtered}) p group by parent`.execute(db);
+    from (${added}) p where ${countedOnce("p", added.where(sql<boolean>`project.amount_thousand_yen is not null`), "list")} group by list`.execute(db);
   const byParent = new Map(
     result.rows.map((r) => [
       r.parent,

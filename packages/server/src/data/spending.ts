@@ -2,10 +2,10 @@
 // is identified by its key values; buckets page like any list, ordered by sum, count or key.
 import { type Kysely, type RawBuilder, sql } from "kysely";
 import type { Database } from "../db/types.ts";
-import { keyOf } from "./keys.ts";
+import { fromSortableKey, sortableKey } from "./keys.ts";
 import type { ProjectFlag } from "./model.ts";
 import { loadPages, type Page, type PageArgs, type SortTerm } from "./pagination.ts";
-import { countsTowardsSpending, type ProjectFilter, projectConditions, type SortDirection } from "./project-query.ts";
+import { countedOnce, notRelisted, type ProjectFilter, projectConditions, type SortDirection } from "./project-query.ts";
 import { QueryInputError } from "./query-input.ts";
 import { mapPage } from "./catalog.ts";
 
@@ -36,20 +36,19 @@ export interface SpendingQuery {
 // years, the three flag booleans: a few thousand rows at most), then those rows get their
 // bucket keys (a FLAG bucket per flag held) and are summed again. Keys are zero-padded ids
 // so that text order is id order, and never null, since keyset cursors compare them.
-const padded = (code: RawBuilder<unknown>, id: RawBuilder<unknown>) => sql`${code} || ':' || lpad(${id}::text, 19, '0')`;
 const dimensions: Record<SpendingDimension, { raw: RawBuilder<unknown>[]; key: RawBuilder<unknown>; column: string; kind: SortTerm["kind"] }> = {
   MUNICIPALITY: { raw: [sql`p.municipality_code as r_municipality`], key: sql`s.r_municipality::text`, column: "k_municipality", kind: "text" },
   FISCAL_YEAR: { raw: [sql`p.fiscal_year as r_year`], key: sql`s.r_year`, column: "k_fiscal_year", kind: "integer" },
   DEPARTMENT: {
     raw: [sql`p.municipality_code as r_department_code`, sql`p.department_id as r_department_id`],
-    key: padded(sql`s.r_department_code`, sql`s.r_department_id`),
+    key: sortableKey(sql`s.r_department_code`, sql`s.r_department_id`),
     column: "k_department",
     kind: "text",
   },
   FLAG: { raw: [sql`p.is_new as r_new`, sql`p.is_expanded as r_expanded`, sql`p.is_relisted as r_relisted`], key: sql`flag.name`, column: "k_flag", kind: "text" },
   BENEFICIARY_GROUP: {
     raw: [sql`bg.municipality_code as r_group_code`, sql`bg.group_id as r_group_id`],
-    key: sql`coalesce(${padded(sql`s.r_group_code`, sql`s.r_group_id`)}, '')`,
+    key: sql`coalesce(${sortableKey(sql`s.r_group_code`, sql`s.r_group_id`)}, '')`,
     column: "k_group",
     kind: "text",
   },
@@ -62,20 +61,24 @@ function checkGroupBy(groupBy: readonly SpendingDimension[]) {
   if (new Set(groupBy).size !== groupBy.length) throw new QueryInputError(`"groupBy" names ${groupBy[0]} twice; name two different dimensions`, "groupBy");
 }
 
-const unpad = (key: string | undefined | null) => {
-  if (!key) return null;
-  const [code, id] = key.split(":");
-  return keyOf(code as string, BigInt(id as string).toString());
-};
-
 export async function spendingPage(db: Kysely<Database>, query: SpendingQuery, args: PageArgs): Promise<Page<SpendingBucket>> {
   checkGroupBy(query.groupBy);
   const dims = query.groupBy.map((d) => dimensions[d]);
   const projects = db
     .selectFrom("project")
-    .select(["project.municipality_code", "project.id", "project.fiscal_year", "project.department_id", "project.amount_thousand_yen", "project.is_new", "project.is_expanded", "project.is_relisted"])
+    .select([
+      "project.municipality_code",
+      "project.id",
+      "project.parent_id",
+      "project.fiscal_year",
+      "project.department_id",
+      "project.amount_thousand_yen as amount",
+      "project.is_new",
+      "project.is_expanded",
+      "project.is_relisted",
+    ])
     .where(projectConditions(query.where))
-    .where(countsTowardsSpending(query.includeRelisted ?? false));
+    .where(notRelisted(query.includeRelisted ?? false));
   // A project serving two groups is in both buckets (its amount then shows twice across them).
   const groupJoin = query.groupBy.includes("BENEFICIARY_GROUP")
     ? sql`left join (select distinct municipality_code, project_id, group_id from beneficiary_count) bg
@@ -93,8 +96,9 @@ export async function spendingPage(db: Kysely<Database>, query: SpendingQuery, a
     select ${sql.join(dims.map((d) => sql`${d.key} as ${sql.ref(d.column)}`))},
       sum(s.count)::int as count, sum(s.count_with_amount)::int as count_with_amount, sum(s.sum) as sum
     from (
-      select ${sql.join(raw)}, count(*) as count, count(p.amount_thousand_yen) as count_with_amount, coalesce(sum(p.amount_thousand_yen), 0) as sum
+      select ${sql.join(raw)}, count(*) as count, count(p.amount) as count_with_amount, coalesce(sum(p.amount), 0) as sum
       from (${projects}) p ${groupJoin}
+      where ${countedOnce("p", projects.where(sql<boolean>`project.amount_thousand_yen is not null`))}
       group by ${rawNames}
     ) s ${flagJoin}
     group by ${sql.join(dims.map((d) => d.key))}`;
@@ -123,9 +127,9 @@ export async function spendingPage(db: Kysely<Database>, query: SpendingQuery, a
     // A department or group belongs to one municipality: its bucket names it too.
     municipalityCode: row.k_municipality ?? ([row.k_department, row.k_group].find((k) => k) as string | undefined)?.split(":")[0] ?? null,
     fiscalYear: row.k_fiscal_year ?? null,
-    departmentKey: unpad(row.k_department),
+    departmentKey: fromSortableKey(row.k_department),
     flag: row.k_flag ?? null,
-    beneficiaryGroupKey: unpad(row.k_group),
+    beneficiaryGroupKey: fromSortableKey(row.k_group),
     count: row.count,
     countWithAmount: row.count_with_amount,
     sumThousandYen: String(row.sum),

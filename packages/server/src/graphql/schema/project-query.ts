@@ -124,7 +124,7 @@ builder.objectType(ProjectAverageRef, {
 export const ProjectAggregateRef = builder.objectRef<ProjectAggregate>("ProjectAggregate");
 builder.objectType(ProjectAggregateRef, {
   description:
-    "Figures over the whole filtered list (集計), not the page, computed by the database in one statement. Amounts are added without counting anything twice: re-listed projects (再掲) are left out unless includeRelisted is true, and a line item (内訳) is left out when its parent states an amount of its own.",
+    "Figures over the whole filtered list (集計), not the page, computed by the database in one statement. Amounts are added without counting anything twice: re-listed projects (再掲) are left out unless includeRelisted is true, and a line item (内訳) is left out when its parent, stating an amount of its own, is added up too (so a list of line items alone adds them up).",
   fields: (t) => ({
     count: t.exposeInt("count", { description: "Number of projects aggregated (件数)." }),
     countWithAmount: t.exposeInt("countWithAmount", { description: "Number of those with an amount (ー excluded)." }),

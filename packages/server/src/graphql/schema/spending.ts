@@ -80,7 +80,7 @@ builder.queryField("spending", (t) =>
   t.connection({
     type: SpendingBucketRef,
     description:
-      "Spending (実績額) grouped by one or two dimensions (集計), computed by the database over the projects matching `where`. Amounts are added without counting anything twice: re-listed projects (再掲) are left out unless includeRelisted is true, and a line item (内訳) is left out when its parent states an amount of its own. Largest sum first unless ordered otherwise.",
+      "Spending (実績額) grouped by one or two dimensions (集計), computed by the database over the projects matching `where`. Amounts are added without counting anything twice: re-listed projects (再掲) are left out unless includeRelisted is true, and a line item (内訳) is left out when its parent, stating an amount of its own, is added up too (so a list of line items alone adds them up). Largest sum first unless ordered otherwise.",
     args: {
       groupBy: t.arg({ type: [SpendingDimensionEnum], required: true, description: "One or two dimensions to group by (集計軸)." }),
       where: t.arg({ type: ProjectFilterInput, description: "Which projects to add up (絞り込み)." }),
