@@ -125,7 +125,7 @@ export type SpendingOrder = {
 export const SpendingOrderField = {
   /** Number of projects (件数). */
   COUNT: 'COUNT',
-  /** The bucket's keys, in groupBy order (fiscal year by year, departments by report order). */
+  /** The bucket's keys, in groupBy order (fiscal years by year; departments, groups and municipalities in the order they were imported, which is report order within one report). */
   KEY: 'KEY',
   /** Total amount (合計額). */
   SUM: 'SUM'

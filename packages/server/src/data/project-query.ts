@@ -139,7 +139,8 @@ function termsOf({ field, direction }: ProjectOrder): SortTerm[] {
           : { expression: sql`coalesce(project.amount_thousand_yen, 9223372036854775807)`, direction, kind: "integer", name: "amount" },
       ];
     case "NAME":
-      return [{ expression: sql`project.name_ja`, direction, kind: "text", name: "name" }];
+      // Byte order of UTF-8 (collate "C"), the same on every database whatever its collation.
+      return [{ expression: sql`project.name_ja collate "C"`, direction, kind: "text", name: "name" }];
     case "FISCAL_YEAR":
       return [{ expression: sql`project.fiscal_year`, direction, kind: "integer", name: "fiscalYear" }];
     case "REPORT_ORDER":

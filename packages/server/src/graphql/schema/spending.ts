@@ -24,7 +24,7 @@ export const SpendingOrderFieldEnum = builder.enumType("SpendingOrderField", {
   values: {
     SUM: { description: "Total amount (合計額)." },
     COUNT: { description: "Number of projects (件数)." },
-    KEY: { description: "The bucket's keys, in groupBy order (fiscal year by year, departments by report order)." },
+    KEY: { description: "The bucket's keys, in groupBy order (fiscal years by year; departments, groups and municipalities in the order they were imported, which is report order within one report)." },
   } as const,
 });
 
