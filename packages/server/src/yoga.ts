@@ -8,6 +8,7 @@ import { defaultQueryLimits, type QueryLimits } from "./graphql/query-limits.ts"
 import { schema } from "./graphql/schema/index.ts";
 import { availabilityPlugin } from "./http/availability-plugin.ts";
 import { errorModelPlugin, logWhenSent } from "./http/error-model-plugin.ts";
+import { graphiqlAssetsPlugin, renderGraphiQLPage } from "./http/graphiql.ts";
 import { queryLimitsPlugin } from "./http/query-limits-plugin.ts";
 import { requestIdPlugin } from "./http/request-id.ts";
 import { timeBudgetPlugin } from "./http/time-budget-plugin.ts";
@@ -81,6 +82,7 @@ export function createApp(options: AppOptions): App {
     graphqlEndpoint: "/graphql",
     landingPage: false,
     graphiql: graphiql ? { title: "welfare-graph", defaultQuery: exampleQuery } : false,
+    renderGraphiQL: renderGraphiQLPage,
     // Batching is refused (errorModelPlugin): no client of ours batches, and one request = one cost.
     batching: false,
     multipart: false,
@@ -104,6 +106,7 @@ export function createApp(options: AppOptions): App {
     },
     plugins: [
       requestIdPlugin(),
+      ...(graphiql ? [graphiqlAssetsPlugin()] : []),
       availabilityPlugin({ database, isPrepared: options.isPrepared ?? (() => true) }),
       errorModelPlugin({
         fieldSuggestions: options.fieldSuggestions ?? process.env.NODE_ENV === "development",
