@@ -1,5 +1,6 @@
 // GraphiQL as a newcomer meets it: the page and every file it loads come from this server (no
 // CDN, so it works offline), and the default tab's query runs, within the limits, on real data.
+import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultQueryLimits } from "../packages/server/src/graphql/query-limits.ts";
 import { exampleQuery } from "../packages/server/src/yoga.ts";
@@ -35,6 +36,18 @@ describe.each(engines())("GraphiQL on %s", (kind) => {
     }
     expect((await get(assets.find((a) => a.endsWith(".css"))!)).headers.get("content-type")).toMatch(/^text\/css/);
     expect((await get(assets.find((a) => a.endsWith("graphiql.js"))!)).headers.get("content-type")).toMatch(/^text\/javascript/);
+  });
+
+  it("sends the 9 MB build gzipped to browsers that accept it", async () => {
+    const page = await (await get("/graphql", "text/html")).text();
+    const script = /src="(\/graphiql\/[^"]+\/graphiql\.js)"/.exec(page)![1]!;
+    const plain = Buffer.from(await (await get(script)).arrayBuffer());
+    const response = await t.app.fetch(`http://localhost${script}`, { headers: { "accept-encoding": "gzip, deflate, br" } });
+    expect(response.headers.get("content-encoding")).toBe("gzip");
+    expect(response.headers.get("vary")).toBe("accept-encoding");
+    const compressed = Buffer.from(await response.arrayBuffer());
+    expect(compressed.length).toBeLessThan(plain.length / 2);
+    expect(gunzipSync(compressed).equals(plain)).toBe(true);
   });
 
   it("answers 404 for files of another GraphiQL build and for unknown files", async () => {

@@ -4,14 +4,20 @@
 // @graphql-yoga/render-graphiql) is served from /graphiql/<content hash>/…, cached for good by
 // the browser, and the HTML page itself stays small.
 import { createHash } from "node:crypto";
+import { promisify } from "node:util";
+import { gzip } from "node:zlib";
 import type { GraphiQLOptions, Plugin } from "graphql-yoga";
 
 export const graphiqlAssetsPath = "/graphiql/";
 
 interface Asset {
   body: string | Uint8Array<ArrayBuffer>;
+  /** The body gzipped (8.8 MB of text become 2.4 MB), for browsers that accept it. */
+  gzipped?: Uint8Array<ArrayBuffer>;
   contentType: string;
 }
+
+const gzipAsync = promisify(gzip);
 
 interface GraphiQLAssets {
   /** Changes with the GraphiQL build, so that its files can be cached as immutable. */
@@ -23,7 +29,7 @@ let loading: Promise<GraphiQLAssets> | undefined;
 
 /** The GraphiQL build (about 9 MB of text): loaded on the first page view, not at startup. */
 function graphiqlAssets(): Promise<GraphiQLAssets> {
-  loading ??= import("@graphql-yoga/render-graphiql/graphiql").then((build) => {
+  loading ??= import("@graphql-yoga/render-graphiql/graphiql").then(async (build) => {
     const script = "text/javascript; charset=utf-8";
     const favicon = /^data:([^;,]+);base64,(.*)$/s.exec(build.favicon);
     const files = new Map<string, Asset>([
@@ -34,6 +40,12 @@ function graphiqlAssets(): Promise<GraphiQLAssets> {
       ["graphql.worker.js", { body: build.graphqlWorker, contentType: script }],
     ]);
     if (favicon) files.set("favicon.ico", { body: new Uint8Array(Buffer.from(favicon[2] ?? "", "base64")), contentType: favicon[1] ?? "image/x-icon" });
+    // Compressed once, off the event loop (zlib's thread pool), not per request.
+    await Promise.all(
+      [...files.values()].map(async (file) => {
+        if (typeof file.body === "string") file.gzipped = new Uint8Array(await gzipAsync(file.body));
+      }),
+    );
     const hash = createHash("sha256");
     for (const [name, file] of files) hash.update(name).update(file.body);
     return { version: hash.digest("hex").slice(0, 12), files };
@@ -92,8 +104,11 @@ export function graphiqlAssetsPlugin(): Plugin {
           endResponse(new fetchAPI.Response("Not found: reload the GraphiQL page at /graphql.", { status: 404, headers: { "content-type": "text/plain; charset=utf-8" } }));
           return;
         }
-        const body = request.method === "HEAD" ? null : file.body;
-        endResponse(new fetchAPI.Response(body, { status: 200, headers: { "content-type": file.contentType, "cache-control": "public, max-age=31536000, immutable" } }));
+        const compressed = file.gzipped && /\bgzip\b/.test(request.headers.get("accept-encoding") ?? "") ? file.gzipped : undefined;
+        const headers: Record<string, string> = { "content-type": file.contentType, "cache-control": "public, max-age=31536000, immutable", vary: "accept-encoding" };
+        if (compressed) headers["content-encoding"] = "gzip";
+        const body = request.method === "HEAD" ? null : (compressed ?? file.body);
+        endResponse(new fetchAPI.Response(body, { status: 200, headers }));
       });
     },
   };
