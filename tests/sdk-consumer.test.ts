@@ -30,6 +30,16 @@ const typeCheck = (project: string, ...flags: string[]) =>
     (error: { stdout?: string; message: string }) => error.stdout || error.message,
   );
 
+const readmeUrl = "http://localhost:4000/graphql";
+
+/** The first TypeScript example of packages/sdk/README.md, exactly as printed there. */
+function readmeExample(): string {
+  const readme = readFileSync(path.join(sdkDir, "README.md"), "utf8");
+  const example = /```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+  if (!example?.includes(readmeUrl)) throw new Error(`packages/sdk/README.md: the first ts example must create its client with ${readmeUrl}`);
+  return example;
+}
+
 describe("the packed SDK in a project outside the workspace", () => {
   const scratch = mkdtempSync(path.join(tmpdir(), "wg-sdk-consumer-"));
   const consumer = path.join(scratch, "consumer");
@@ -50,6 +60,8 @@ describe("the packed SDK in a project outside the workspace", () => {
       mkdirSync(path.dirname(target), { recursive: true });
       symlinkSync(realpathSync(path.join(sdkDir, "node_modules", name)), target, "dir");
     }
+    // The SDK README's first example, verbatim, as a newcomer pastes it (run below against the live server).
+    writeFileSync(path.join(consumer, "src/readme-usage.ts"), readmeExample());
     // Type-check and emit dist/ (tsc emits even when it reports errors; the test below judges).
     typeReport = await typeCheck(consumer);
   }, 240_000);
@@ -116,6 +128,17 @@ describe("the packed SDK in a project outside the workspace", () => {
       expect(result.badInput).toEqual({ name: "GraphQLResponseError", codes: ["BAD_USER_INPUT"], operationName: "Projects" });
       expect(result.limit).toEqual({ reason: "max-pages", pagesRead: 2 });
       expect(result.years).toEqual(years.map((y) => y.year));
+    });
+
+    it("runs the README's first example as written (only its URL pointed at this server)", async () => {
+      const emitted = readFileSync(path.join(consumer, "dist/readme-usage.js"), "utf8");
+      const script = path.join(consumer, `readme-usage-${kind}.mjs`);
+      writeFileSync(script, emitted.replace(readmeUrl, server.url));
+      const { stdout } = await run(process.execPath, [script], { cwd: consumer });
+      const first = await t.database.db.selectFrom("department").select(["name_ja", "name_en"]).orderBy("municipality_code").orderBy("sort_order").executeTakeFirstOrThrow();
+      expect(stdout).toContain(first.name_ja);
+      // Its last line: node(id) of the first department, narrowed by __typename.
+      expect(stdout.trim().split("\n").at(-1)).toBe(first.name_en);
     });
 
     it("runs through the CommonJS build with require()", async () => {

@@ -9,6 +9,21 @@ import type { AppOptions } from "./yoga.ts";
 export const repositoryRoot = fileURLToPath(new URL("../../../", import.meta.url));
 export const bundledDataFolder = path.join(repositoryRoot, "data");
 
+/**
+ * The folder that relative paths in the environment (PGLITE_DATA_DIR, TRUSTED_DOCUMENTS) mean:
+ * where the command was run. `pnpm start` runs main.ts inside packages/server, so a path typed
+ * at the repository root would otherwise point into packages/server; pnpm keeps the folder it
+ * was started in as INIT_CWD. A direct `node`/`tsx` run keeps its own working directory.
+ */
+export function launchFolder(env: NodeJS.ProcessEnv = process.env): string {
+  return env.npm_lifecycle_event && env.INIT_CWD ? env.INIT_CWD : process.cwd();
+}
+
+/** A path from the environment, relative to the launch folder; URLs such as memory:// stay as they are. */
+function pathFrom(env: NodeJS.ProcessEnv, value: string): string {
+  return value.includes("://") ? value : path.resolve(launchFolder(env), value);
+}
+
 /** A positive whole number from the environment, or undefined when the variable is unset. */
 function count(env: NodeJS.ProcessEnv, name: string): number | undefined {
   const text = env[name];
@@ -29,7 +44,7 @@ function flag(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
 export function databaseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env) {
   return {
     url: env.DATABASE_URL || undefined,
-    dataDir: env.PGLITE_DATA_DIR || path.join(repositoryRoot, ".data"),
+    dataDir: env.PGLITE_DATA_DIR ? pathFrom(env, env.PGLITE_DATA_DIR) : path.join(repositoryRoot, ".data"),
     statementTimeoutMs: count(env, "STATEMENT_TIMEOUT_MS") ?? 5_000,
     poolSize: count(env, "DB_POOL_SIZE") ?? 10,
     connectionTimeoutMs: count(env, "DB_CONNECTION_TIMEOUT_MS") ?? 5_000,
@@ -58,7 +73,7 @@ export function appOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Omit<Ap
   if (maxRequestBodyBytes !== undefined) options.maxRequestBodyBytes = maxRequestBodyBytes;
   const introspection = flag(env, "INTROSPECTION");
   if (introspection !== undefined) options.introspection = introspection;
-  if (env.TRUSTED_DOCUMENTS) options.trustedDocuments = loadTrustedDocuments(path.resolve(env.TRUSTED_DOCUMENTS));
+  if (env.TRUSTED_DOCUMENTS) options.trustedDocuments = loadTrustedDocuments(pathFrom(env, env.TRUSTED_DOCUMENTS));
   return options;
 }
 

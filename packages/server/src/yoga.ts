@@ -8,29 +8,54 @@ import { defaultQueryLimits, type QueryLimits } from "./graphql/query-limits.ts"
 import { schema } from "./graphql/schema/index.ts";
 import { availabilityPlugin } from "./http/availability-plugin.ts";
 import { errorModelPlugin, logWhenSent } from "./http/error-model-plugin.ts";
+import { graphiqlAssetsPlugin, renderGraphiQLPage } from "./http/graphiql.ts";
 import { queryLimitsPlugin } from "./http/query-limits-plugin.ts";
 import { requestIdPlugin } from "./http/request-id.ts";
 import { timeBudgetPlugin } from "./http/time-budget-plugin.ts";
 import { documentIdParameter, type TrustedDocuments, trustedDocumentsPlugin } from "./http/trusted-documents.ts";
 
-export const exampleQuery = `# Kumamoto City's FY2023 welfare projects, department by department.
-# Press ▶ to run; Ctrl+Space completes field names.
-query DepartmentsWithProjects {
-  departments(first: 5) {
+// GraphiQL's default tab: one request that shows what analysts come for (the largest projects
+// with their provenance, spending by department, Japanese search). tests/graphiql.test.ts runs it.
+export const exampleQuery = `# Kumamoto City's FY2023 welfare report as a graph
+# (熊本市 令和5年度 福祉関係主要事業報告).
+# Press ▶ (Ctrl+Enter) to run; Ctrl+Space completes names; the
+# Docs panel (first icon, top left) explains every field.
+# Amounts are thousand yen (千円), sent as strings: no yen is lost.
+query Showcase {
+  # The largest projects (事業) by spending (実績額),
+  # with their department (所属) and the page that states them.
+  projects(
+    first: 5
+    orderBy: [{ field: AMOUNT, direction: DESC }]
+  ) {
     totalCount
+    aggregate { sum { amountThousandYen } }
     nodes {
       name
       nameEn
-      projects(first: 5) {
-        totalCount
-        nodes {
-          name
-          nameEn
-          amountThousandYen
-          flags
-          source { page document { title } }
-          usage(first: 3) { nodes { label value unit ward { name } } }
-        }
+      amountThousandYen
+      department { name nameEn }
+      source { page document { title } }
+    }
+  }
+  # Spending by department, largest first, summed by the database.
+  spending(groupBy: [DEPARTMENT], first: 5) {
+    nodes {
+      department { name nameEn }
+      count
+      sum { amountThousandYen }
+    }
+  }
+  # Japanese search: 2-character words match, and kana and
+  # half-width variants match alike (try ﾍﾟｱﾚﾝﾄ, or 生活保護 就労).
+  search(query: "里親", first: 3) {
+    totalCount
+    nodes {
+      snippet
+      node {
+        __typename
+        ... on Project { name amountThousandYen }
+        ... on BeneficiaryGroup { name }
       }
     }
   }
@@ -81,6 +106,7 @@ export function createApp(options: AppOptions): App {
     graphqlEndpoint: "/graphql",
     landingPage: false,
     graphiql: graphiql ? { title: "welfare-graph", defaultQuery: exampleQuery } : false,
+    renderGraphiQL: renderGraphiQLPage,
     // Batching is refused (errorModelPlugin): no client of ours batches, and one request = one cost.
     batching: false,
     multipart: false,
@@ -104,6 +130,7 @@ export function createApp(options: AppOptions): App {
     },
     plugins: [
       requestIdPlugin(),
+      ...(graphiql ? [graphiqlAssetsPlugin()] : []),
       availabilityPlugin({ database, isPrepared: options.isPrepared ?? (() => true) }),
       errorModelPlugin({
         fieldSuggestions: options.fieldSuggestions ?? process.env.NODE_ENV === "development",

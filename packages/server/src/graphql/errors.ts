@@ -69,11 +69,24 @@ export function requestTimeoutError(what: string): GraphQLError {
   return requestError("REQUEST_TIMEOUT", `${what}; ask for fewer items (smaller first/last, fewer nested connections) or retry later.`, { status: 504 });
 }
 
+/**
+ * Pothos says "ID: <id> is not of type: Project"; say which type the ID belongs to and where to
+ * find a right one (the usual slip: a Department's id pasted into project(id:)).
+ */
+function wrongTypeIdMessage(pothosMessage: string): string | undefined {
+  const match = /^ID: (\S+) is not of type: ([\w, ]+)$/.exec(pothosMessage);
+  if (!match) return undefined;
+  const [, id, expected] = match as unknown as [string, string, string];
+  const actual = /^([A-Za-z]+):/.exec(Buffer.from(id, "base64").toString("utf8"))?.[1];
+  const wanted = expected.split(", ").join(" or ");
+  return `"${id}" is the ID of a ${actual ?? "different type"}, not of a ${wanted}: pass the \`id\` of a ${wanted}, or node(id:), which takes any type`;
+}
+
 /** Maps a domain error to its public GraphQL form; undefined when it is not a client error. */
 export function publicError(error: unknown): GraphQLError | undefined {
   if (error instanceof PaginationError) return userInputError(error.message, { argumentName: error.argumentName });
   // Pothos refuses an ID of the wrong type for a typed argument (e.g. a Department ID for project(id)).
-  if (error instanceof PothosValidationError) return userInputError(error.message);
+  if (error instanceof PothosValidationError) return userInputError(wrongTypeIdMessage(error.message) ?? error.message);
   if (error instanceof GraphQLError && error.extensions.code) return error;
   if (error instanceof QueryInputError) return userInputError(error.message, { argumentName: error.argumentName });
   switch (classifyDatabaseError(error)) {

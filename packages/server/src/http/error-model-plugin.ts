@@ -6,6 +6,7 @@ import { type ExecutionResult, GraphQLError } from "graphql";
 import { type GraphQLParams, isAsyncIterable, type Plugin, processRegularResult } from "graphql-yoga";
 import { type ErrorCode, requestError } from "../graphql/errors.ts";
 import { requestInfo } from "./request-id.ts";
+import { validationHint } from "./validation-hints.ts";
 
 export interface ErrorModelOptions {
   /** Show "Did you mean …?" suggestions (NODE_ENV=development only: they reveal the schema). */
@@ -93,8 +94,10 @@ export function errorModelPlugin(options: ErrorModelOptions): Plugin {
       message = `The request body is larger than ${options.maxRequestBodyBytes} bytes; send a shorter query or fewer variables.`;
     } else if (code === "OPERATION_RESOLUTION_FAILURE") {
       message = operationResolutionMessage(paramsByRequest.get(request));
-    } else if (!options.fieldSuggestions) {
-      message = message.replace(suggestion, "");
+    } else {
+      if (!options.fieldSuggestions) message = message.replace(suggestion, "");
+      const hint = code === "GRAPHQL_VALIDATION_FAILED" ? validationHint(message, { suggestionsShown: options.fieldSuggestions }) : undefined;
+      if (hint) message = `${message} ${hint}`;
     }
     return new GraphQLError(message, {
       nodes: error.nodes ?? null,
