@@ -76,23 +76,40 @@ export async function wardPagesByMunicipality(db: Kysely<Database>, codes: reado
   return codes.map((c) => mapPage(pages.get(c), toWard));
 }
 
+type MunicipalListTable = "source_document" | "department" | "beneficiary_group";
+
+/**
+ * One page per municipality of a municipal table (or, with `codes` null, the root list over
+ * every municipality), in one statement.
+ */
+export async function pagesByMunicipality<T>(
+  db: Kysely<Database>,
+  table: MunicipalListTable,
+  codes: readonly string[] | null,
+  args: PageArgs,
+  order: SortTerm[],
+  map: (row: any) => T,
+): Promise<Page<T>[]> {
+  const code = sql.ref(`${table}.municipality_code`);
+  let base = db.selectFrom(table).selectAll(table);
+  if (codes) base = base.where(code, "in", [...codes]);
+  const pages = await loadPages({ db, base, partitionBy: codes ? sql`${code}` : undefined, order: [...order, byId(table)], args });
+  return (codes ?? [""]).map((c) => mapPage(pages.get(c), map));
+}
+
 /** Documents of many municipalities, newest fiscal year first. */
-export async function documentPagesByMunicipality(db: Kysely<Database>, codes: readonly string[] | null, args: PageArgs) {
-  let base = db.selectFrom("source_document").selectAll("source_document");
-  if (codes) base = base.where("source_document.municipality_code", "in", [...codes]);
-  const pages = await loadPages({
+export const documentPagesByMunicipality = (db: Kysely<Database>, codes: readonly string[] | null, args: PageArgs) =>
+  pagesByMunicipality(
     db,
-    base,
-    partitionBy: codes ? sql`source_document.municipality_code` : undefined,
-    order: [
+    "source_document",
+    codes,
+    args,
+    [
       { expression: sql`source_document.fiscal_year`, direction: "desc", kind: "integer", name: "fiscalYear" },
       { expression: sql`source_document.municipality_code`, direction: "asc", kind: "text", name: "municipality" },
-      byId("source_document"),
     ],
-    args,
-  });
-  return (codes ?? [""]).map((c) => mapPage(pages.get(c), toSourceDocument));
-}
+    toSourceDocument,
+  );
 
 /** A parent with no rows has no page in the result: it gets an empty one. */
 export function mapPage<Row, T>(page: Page<Row> | undefined, map: (row: Row) => T): Page<T> {
