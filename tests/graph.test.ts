@@ -191,6 +191,25 @@ describe.each(engines())("the graph on %s", (kind) => {
     expect(hundred.body.data.nodes).toHaveLength(100);
   });
 
+  it("counts the whole filtered list only when totalCount is asked for (root projects)", async () => {
+    const page = async (selection: string) => {
+      t.database.statements.sql.length = 0;
+      const fragment = selection === "...Total" ? "fragment Total on QueryProjectsConnection { totalCount } " : "";
+      const { body } = await t.graphql(`${fragment}{ projects(first: 5) { ${selection} nodes { id } } }`);
+      expect(body.errors).toBeUndefined();
+      return { body, counted: t.database.statements.sql.some((statement) => /count\(\*\)/i.test(statement)) };
+    };
+    const without = await page("");
+    const withTotal = await page("totalCount");
+    const throughFragment = await page("...Total");
+    expect(without.counted).toBe(false);
+    expect(withTotal.counted).toBe(true);
+    expect(throughFragment.counted).toBe(true);
+    expect(without.body.data.projects.nodes).toEqual(withTotal.body.data.projects.nodes);
+    expect(throughFragment.body.data.projects.totalCount).toBe(withTotal.body.data.projects.totalCount);
+    expect(withTotal.body.data.projects.totalCount).toBeGreaterThan(5);
+  });
+
   it("keeps the number of SQL statements tied to query depth, not to the number of rows", async () => {
     const query = (n: number) => `{
       departments(first: ${n}) { nodes { name municipality { name } projects(first: ${n}) { nodes {

@@ -11,6 +11,11 @@ export interface PageArgs {
   last?: number | null | undefined;
   after?: string | null | undefined;
   before?: string | null | undefined;
+  /**
+   * Root lists only: false when the client did not ask for totalCount, so a page of a large
+   * list does not count the whole filtered set (the page's totalCount is then 0).
+   */
+  countTotal?: boolean | undefined;
 }
 
 export type SortKind = "text" | "integer" | "decimal" | "boolean";
@@ -212,7 +217,7 @@ async function loadRootPage<Row>(query: ConnectionQuery<Row>, size: number, back
   const result = await withCursorValues(query.args, () =>
     sql<Row & { __total: number } & Record<string, unknown>>`
     ${shared}select t.__total, p.*
-    from (select count(*)::int as __total from (${counted}) c) t
+    from (${query.args.countTotal === false ? sql`select 0 as __total` : sql`select count(*)::int as __total from (${counted}) c`}) t
     left join lateral (${paged}) p on true`.execute(query.db),
   );
   const total = result.rows[0]?.__total ?? 0;

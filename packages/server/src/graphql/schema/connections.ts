@@ -1,5 +1,6 @@
 // Shared shapes: a connection resolved through a per-relation page loader.
 import { decodeGlobalID } from "@pothos/plugin-relay";
+import { type GraphQLResolveInfo, Kind, type SelectionSetNode } from "graphql";
 import type { Page, PageArgs } from "../../data/pagination.ts";
 import { checkListLength, QueryInputError } from "../../data/query-input.ts";
 import type { Project } from "../../data/model.ts";
@@ -30,15 +31,29 @@ export async function loadProjectPage(
   parent: ProjectParent,
   parentKey: string,
   args: PageArgs & { where?: unknown; orderBy?: unknown },
+  info?: GraphQLResolveInfo,
 ): Promise<Page<Project> & { scope: ProjectListScope }> {
   const where = projectFilter(args.where as Parameters<typeof projectFilter>[0]);
   const orderBy = projectOrderBy(args.orderBy as Parameters<typeof projectOrderBy>[0]);
   const relation = `${parent}.projects:${JSON.stringify({ where, orderBy })}`;
   const page =
     parent === "root"
-      ? await projectPage(context.db, pageArgs(args), { where, orderBy })
+      ? await projectPage(context.db, { ...pageArgs(args), countTotal: info ? selectsField(info, "totalCount") : true }, { where, orderBy })
       : await loadPage(context, relation, parentKey, args, (keys, a) => projectPages(context.db, parent, keys, a, { where, orderBy }));
   return { ...page, scope: { parent, parentKey, where } };
+}
+
+/** Whether the client selected `name` on this field's result (through fragments too). */
+export function selectsField(info: GraphQLResolveInfo, name: string): boolean {
+  const visit = (selectionSet: SelectionSetNode | undefined, seen: Set<string>): boolean =>
+    (selectionSet?.selections ?? []).some((selection) => {
+      if (selection.kind === Kind.FIELD) return selection.name.value === name;
+      if (selection.kind === Kind.INLINE_FRAGMENT) return visit(selection.selectionSet, seen);
+      const fragment = info.fragments[selection.name.value];
+      if (!fragment || seen.has(fragment.name.value)) return false;
+      return visit(fragment.selectionSet, new Set([...seen, fragment.name.value]));
+    });
+  return info.fieldNodes.some((node) => visit(node.selectionSet, new Set()));
 }
 
 /** Loads many by key, a missing one as null (a DataLoader's loadMany would return Errors). */

@@ -101,7 +101,7 @@ builder.queryField("projects", (t) =>
       description:
         "Projects (事業) of every municipality and year, in report order unless ordered otherwise (line items included), filtered by `where`; `aggregate` sums the whole filtered list.",
       args: projectListArgs(t),
-      resolve: (_root, args, context) => loadProjectPage(context, "root", "", args),
+      resolve: (_root, args, context, info) => loadProjectPage(context, "root", "", args, info),
     },
     { fields: projectConnectionFields },
   ),
