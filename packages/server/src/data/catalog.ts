@@ -1,7 +1,7 @@
 // Reference and municipal lookups: municipalities, wards, fiscal years, documents, units.
 import { type Kysely, sql } from "kysely";
 import type { Database } from "../db/types.ts";
-import { selectByKeys } from "./keys.ts";
+import { findByKeys } from "./keys.ts";
 import {
   type FiscalYear,
   type Municipality,
@@ -57,11 +57,11 @@ export async function unitsByKey(db: Kysely<Database>, keys: readonly string[]):
 }
 
 export async function wardsByKey(db: Kysely<Database>, keys: readonly string[]): Promise<Array<Ward | undefined>> {
-  return (await selectByKeys<any>(db, "ward", keys)).map((r) => (r ? toWard(r) : undefined));
+  return findByKeys(db, "ward", keys, toWard);
 }
 
 export async function documentsByKey(db: Kysely<Database>, keys: readonly string[]): Promise<Array<SourceDocument | undefined>> {
-  return (await selectByKeys<any>(db, "source_document", keys)).map((r) => (r ? toSourceDocument(r) : undefined));
+  return findByKeys(db, "source_document", keys, toSourceDocument);
 }
 
 /** Wards of many municipalities, one page each, in the municipality's own order. */

@@ -1,12 +1,12 @@
 import { type Kysely, sql } from "kysely";
 import type { Database } from "../db/types.ts";
 import { pagesByMunicipality } from "./catalog.ts";
-import { selectByKeys } from "./keys.ts";
+import { findByKeys } from "./keys.ts";
 import { type BeneficiaryGroup, type Department, toBeneficiaryGroup, toDepartment } from "./model.ts";
 import type { PageArgs } from "./pagination.ts";
 
 export async function departmentsByKey(db: Kysely<Database>, keys: readonly string[]): Promise<Array<Department | undefined>> {
-  return (await selectByKeys<any>(db, "department", keys)).map((r) => (r ? toDepartment(r) : undefined));
+  return findByKeys(db, "department", keys, toDepartment);
 }
 
 /** Departments in report order, per municipality (or all, for the root list). */
@@ -24,7 +24,7 @@ export const departmentPages = (db: Kysely<Database>, codes: readonly string[] |
   );
 
 export async function beneficiaryGroupsByKey(db: Kysely<Database>, keys: readonly string[]): Promise<Array<BeneficiaryGroup | undefined>> {
-  return (await selectByKeys<any>(db, "beneficiary_group", keys)).map((r) => (r ? toBeneficiaryGroup(r) : undefined));
+  return findByKeys(db, "beneficiary_group", keys, toBeneficiaryGroup);
 }
 
 /** Beneficiary groups by name, per municipality (or all, for the root list). */

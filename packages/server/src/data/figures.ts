@@ -2,7 +2,7 @@
 import { type Kysely, sql } from "kysely";
 import type { Database } from "../db/types.ts";
 import { byId, mapPage } from "./catalog.ts";
-import { inKeys, selectByKeys } from "./keys.ts";
+import { findByKeys, inKeys } from "./keys.ts";
 import { type BeneficiaryCount, type UsageFigure, toBeneficiaryCount, toUsageFigure } from "./model.ts";
 import { type FigureFilter, type FigureOrderField, type FigureTable, figureConditions, figureOrder } from "./figure-query.ts";
 import { loadPages, type PageArgs } from "./pagination.ts";
@@ -16,11 +16,11 @@ export interface FigurePageOptions {
 type FigureParent = "project_id" | "ward_id" | "group_id";
 
 export async function beneficiaryCountsByKey(db: Kysely<Database>, keys: readonly string[]): Promise<Array<BeneficiaryCount | undefined>> {
-  return (await selectByKeys<any>(db, "beneficiary_count", keys)).map((r) => (r ? toBeneficiaryCount(r) : undefined));
+  return findByKeys(db, "beneficiary_count", keys, toBeneficiaryCount);
 }
 
 export async function usageFiguresByKey(db: Kysely<Database>, keys: readonly string[]): Promise<Array<UsageFigure | undefined>> {
-  return (await selectByKeys<any>(db, "usage_figure", keys)).map((r) => (r ? toUsageFigure(r) : undefined));
+  return findByKeys(db, "usage_figure", keys, toUsageFigure);
 }
 
 async function figurePages<T>(

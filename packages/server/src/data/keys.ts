@@ -1,6 +1,7 @@
 // Rows of municipal tables are identified by (municipality_code, id): the key string
 // "431001:42" carries both, so lookups stay routable by municipality.
-import { type Kysely, type RawBuilder, sql } from "kysely";
+import { type Kysely, type RawBuilder, type Selectable, sql } from "kysely";
+import type { Database } from "../db/types.ts";
 
 export interface RowKey {
   municipalityCode: string;
@@ -19,15 +20,24 @@ export function parseKey(key: string): RowKey | undefined {
 
 export type MunicipalTable = "ward" | "source_document" | "department" | "beneficiary_group" | "project" | "beneficiary_count" | "usage_figure";
 
-/** One statement for any number of keys; the result is in the order of `keys`, undefined where missing. */
-export async function selectByKeys<Row extends { municipality_code: string; id: string }>(
-  db: Kysely<any>,
-  table: MunicipalTable,
+/**
+ * One statement for any number of keys, each row mapped to its domain object; the result is in
+ * the order of `keys`, undefined where missing.
+ */
+export async function findByKeys<T extends MunicipalTable, V>(
+  db: Kysely<Database>,
+  table: T,
   keys: readonly string[],
-): Promise<Array<Row | undefined>> {
-  const rows = (await db.selectFrom(table).selectAll().where(inKeys("municipality_code", "id", keys)).execute()) as Row[];
+  map: (row: Selectable<Database[T]>) => V,
+): Promise<Array<V | undefined>> {
+  const rows = (await (db as Kysely<any>).selectFrom(table).selectAll().where(inKeys("municipality_code", "id", keys)).execute()) as Array<
+    Selectable<Database[T]> & { municipality_code: string; id: string }
+  >;
   const byKey = new Map(rows.map((r) => [keyOf(r.municipality_code, String(r.id)), r]));
-  return keys.map((k) => byKey.get(k));
+  return keys.map((k) => {
+    const row = byKey.get(k);
+    return row ? map(row) : undefined;
+  });
 }
 
 /** `(code_column, id_column) in ((…), …)` for row keys; false when there are none. */

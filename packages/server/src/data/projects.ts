@@ -1,7 +1,7 @@
 import { type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from "kysely";
 import type { Database } from "../db/types.ts";
 import { byId, mapPage } from "./catalog.ts";
-import { inKeys, selectByKeys } from "./keys.ts";
+import { findByKeys, inKeys } from "./keys.ts";
 import { type Project, toProject } from "./model.ts";
 import { loadPages, type PageArgs, type SortTerm } from "./pagination.ts";
 import { countedOnce, notRelisted, type ProjectFilter, type ProjectOrder, projectConditions, projectOrder } from "./project-query.ts";
@@ -9,7 +9,7 @@ import { countedOnce, notRelisted, type ProjectFilter, type ProjectOrder, projec
 export type ProjectBase = SelectQueryBuilder<Database, "project", any>;
 
 export async function projectsByKey(db: Kysely<Database>, keys: readonly string[]): Promise<Array<Project | undefined>> {
-  return (await selectByKeys<any>(db, "project", keys)).map((r) => (r ? toProject(r) : undefined));
+  return findByKeys(db, "project", keys, toProject);
 }
 
 /**
