@@ -119,6 +119,13 @@ export interface UsageFigure extends Figure {
   categoryEn: string | null;
 }
 
+/** The key, municipality and id every municipal row shares. */
+const keyed = (r: { municipality_code: string; id: string | number | bigint }): Keyed => ({
+  key: keyOf(r.municipality_code, String(r.id)),
+  municipalityCode: r.municipality_code,
+  id: String(r.id),
+});
+
 const ref = (code: string, id: string | number | bigint | null) => (id === null ? null : keyOf(code, String(id)));
 
 export const toMunicipality = (r: Selectable<MunicipalityTable>): Municipality => ({
@@ -142,9 +149,7 @@ export const toFiscalYear = (r: Selectable<FiscalYearTable>): FiscalYear => ({
 export const toUnit = (r: Selectable<UnitTable>): Unit => ({ key: r.key, nameJa: r.name_ja, nameEn: r.name_en });
 
 export const toWard = (r: Selectable<WardTable>): Ward => ({
-  key: keyOf(r.municipality_code, String(r.id)),
-  municipalityCode: r.municipality_code,
-  id: String(r.id),
+  ...keyed(r),
   code: r.key,
   nameJa: r.name_ja,
   nameEn: r.name_en,
@@ -152,9 +157,7 @@ export const toWard = (r: Selectable<WardTable>): Ward => ({
 });
 
 export const toSourceDocument = (r: Selectable<SourceDocumentTable>): SourceDocument => ({
-  key: keyOf(r.municipality_code, String(r.id)),
-  municipalityCode: r.municipality_code,
-  id: String(r.id),
+  ...keyed(r),
   slug: r.key,
   titleJa: r.title_ja,
   titleEn: r.title_en,
@@ -167,9 +170,7 @@ export const toSourceDocument = (r: Selectable<SourceDocumentTable>): SourceDocu
 });
 
 export const toDepartment = (r: Selectable<DepartmentTable>): Department => ({
-  key: keyOf(r.municipality_code, String(r.id)),
-  municipalityCode: r.municipality_code,
-  id: String(r.id),
+  ...keyed(r),
   slug: r.key,
   nameJa: r.name_ja,
   nameEn: r.name_en,
@@ -177,18 +178,14 @@ export const toDepartment = (r: Selectable<DepartmentTable>): Department => ({
 });
 
 export const toBeneficiaryGroup = (r: Selectable<BeneficiaryGroupTable>): BeneficiaryGroup => ({
-  key: keyOf(r.municipality_code, String(r.id)),
-  municipalityCode: r.municipality_code,
-  id: String(r.id),
+  ...keyed(r),
   slug: r.key,
   nameJa: r.name_ja,
   nameEn: r.name_en,
 });
 
 export const toProject = (r: Selectable<ProjectTable>): Project => ({
-  key: keyOf(r.municipality_code, String(r.id)),
-  municipalityCode: r.municipality_code,
-  id: String(r.id),
+  ...keyed(r),
   documentKey: keyOf(r.municipality_code, String(r.document_id)),
   departmentKey: keyOf(r.municipality_code, String(r.department_id)),
   parentKey: ref(r.municipality_code, r.parent_id),
@@ -209,9 +206,7 @@ export const toProject = (r: Selectable<ProjectTable>): Project => ({
 });
 
 const toFigure = (r: Selectable<BeneficiaryCountTable> | Selectable<UsageFigureTable>): Figure => ({
-  key: keyOf(r.municipality_code, String(r.id)),
-  municipalityCode: r.municipality_code,
-  id: String(r.id),
+  ...keyed(r),
   projectKey: keyOf(r.municipality_code, String(r.project_id)),
   documentKey: keyOf(r.municipality_code, String(r.document_id)),
   wardKey: ref(r.municipality_code, r.ward_id),
