@@ -97,39 +97,28 @@ async function upsertUnits(trx: Transaction<Database>, units: LoadedDataset["uni
 /** What a dataset holds, as the import summary counts it (also for --dry-run). */
 export function countDataset(dataset: LoadedDataset): DatasetCounts {
   const counts: DatasetCounts = { documents: 0, departments: 0, projects: 0, beneficiaryFigures: 0, usageFigures: 0, totalAmountThousandYen: 0n };
-  for (const bundle of dataset.bundles) {
-    const c = countBundle(bundle);
-    counts.documents++;
-    counts.departments += bundle.departments.length;
-    counts.projects += c.projects;
-    counts.beneficiaryFigures += c.beneficiaryFigures;
-    counts.usageFigures += c.usageFigures;
-    counts.totalAmountThousandYen += c.total;
-  }
+  for (const bundle of dataset.bundles) addBundleCounts(counts, bundle);
   return counts;
 }
 
-function countBundle(bundle: DocumentBundle) {
-  let projects = 0;
-  let beneficiaryFigures = 0;
-  let usageFigures = 0;
-  let total = 0n;
+function addBundleCounts(counts: DatasetCounts, bundle: DocumentBundle) {
+  counts.documents++;
+  counts.departments += bundle.departments.length;
   for (const dept of bundle.departments) {
     for (const p of dept.data.projects) {
       // Spending counted once: no re-listed project, and line items only where the project
       // prints no amount of its own (the API's aggregate follows the same rule).
       if (!p.flags?.includes("RELISTED")) {
-        if (p.amountThousandYen !== null) total += BigInt(p.amountThousandYen);
-        else for (const item of p.lineItems ?? []) if (!item.flags?.includes("RELISTED")) total += BigInt(item.amountThousandYen ?? 0);
+        if (p.amountThousandYen !== null) counts.totalAmountThousandYen += BigInt(p.amountThousandYen);
+        else for (const item of p.lineItems ?? []) if (!item.flags?.includes("RELISTED")) counts.totalAmountThousandYen += BigInt(item.amountThousandYen ?? 0);
       }
       for (const item of [p, ...(p.lineItems ?? [])]) {
-        projects++;
-        beneficiaryFigures += item.beneficiaries?.length ?? 0;
-        usageFigures += item.usage?.length ?? 0;
+        counts.projects++;
+        counts.beneficiaryFigures += item.beneficiaries?.length ?? 0;
+        counts.usageFigures += item.usage?.length ?? 0;
       }
     }
   }
-  return { projects, beneficiaryFigures, usageFigures, total };
 }
 
 async function importBundle(
@@ -142,13 +131,7 @@ async function importBundle(
   const { municipality: m, document: d } = bundle;
   const code = m.code;
   const checksum = bundleChecksum(bundle, units);
-  const counts = countBundle(bundle);
-  summary.documents++;
-  summary.departments += bundle.departments.length;
-  summary.projects += counts.projects;
-  summary.beneficiaryFigures += counts.beneficiaryFigures;
-  summary.usageFigures += counts.usageFigures;
-  summary.totalAmountThousandYen += counts.total;
+  addBundleCounts(summary, bundle);
 
   const existing = await trx
     .selectFrom("source_document")
