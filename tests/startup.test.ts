@@ -3,9 +3,16 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../packages/server/src/app-database.ts";
+import { prepareDatabase } from "../packages/server/src/app-database.ts";
+import { createDatabase, type DatabaseOptions } from "../packages/server/src/db/database.ts";
 import { createTestDatabase } from "./support/databases.ts";
 import { engines } from "./support/databases.ts";
+
+/** What main.ts does at start: open, then migrate and load in the background until done. */
+async function openDatabase(options: DatabaseOptions) {
+  const handle = await createDatabase(options);
+  return { handle, loaded: await prepareDatabase(handle).done };
+}
 
 const countProjects = async (db: any) => Number((await db.selectFrom("project").select((eb: any) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
 

@@ -1,7 +1,7 @@
 // Opens the configured database, migrates it, and loads the bundled dataset into an empty one.
 import { bundledDataFolder } from "./config.ts";
 import { classifyDatabaseError } from "./db/database-errors.ts";
-import { createDatabase, type DatabaseHandle, type DatabaseOptions } from "./db/database.ts";
+import type { DatabaseHandle } from "./db/database.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import { DatasetInvalidError, loadDataset } from "./import/load.ts";
 import { type ImportSummary, importDataset } from "./import/write.ts";
@@ -17,16 +17,10 @@ export async function loadBundledDataset(handle: DatabaseHandle, folder = bundle
   return importDataset(handle.db, dataset);
 }
 
-export async function openDatabase(options: DatabaseOptions): Promise<{ handle: DatabaseHandle; loaded?: ImportSummary }> {
-  const handle = await createDatabase(options);
-  try {
-    await migrateToLatest(handle.db);
-    if (await isEmpty(handle)) return { handle, loaded: await loadBundledDataset(handle) };
-    return { handle };
-  } catch (error) {
-    await handle.close();
-    throw error;
-  }
+/** Applies pending migrations, then loads the bundled dataset if the database holds none. */
+export async function migrateAndLoad(handle: DatabaseHandle): Promise<ImportSummary | undefined> {
+  await migrateToLatest(handle.db);
+  return (await isEmpty(handle)) ? await loadBundledDataset(handle) : undefined;
 }
 
 export interface DatabasePreparation {
@@ -61,8 +55,7 @@ export function prepareDatabase(handle: DatabaseHandle, options: PreparationOpti
     let delay = options.retryDelayMs ?? 500;
     for (;;) {
       try {
-        await migrateToLatest(handle.db);
-        const loaded = (await isEmpty(handle)) ? await loadBundledDataset(handle) : undefined;
+        const loaded = await migrateAndLoad(handle);
         prepared = true;
         return loaded;
       } catch (error) {
