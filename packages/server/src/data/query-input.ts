@@ -1,5 +1,5 @@
-// Client-caused problems with filters, orderings and search queries. The data layer names
-// the argument at fault; the GraphQL layer maps this to BAD_USER_INPUT (graphql/errors.ts).
+// Client-caused problems with the input of a query: filters, orderings, search text, page
+// arguments and cursors. The GraphQL layer maps this to BAD_USER_INPUT (graphql/errors.ts).
 
 export class QueryInputError extends Error {
   constructor(

@@ -2,7 +2,6 @@
 // else is masked to "Unexpected error." and logged with the request id the client also sees.
 import { PothosValidationError } from "@pothos/core";
 import { GraphQLError } from "graphql";
-import { PaginationError } from "../data/pagination.ts";
 import { classifyDatabaseError } from "../db/database-errors.ts";
 import { QueryInputError } from "../data/query-input.ts";
 
@@ -43,7 +42,11 @@ export function userInputError(message: string, extensions: Record<string, unkno
  * `status` is the HTTP status under application/graphql-response+json; with `spec` the
  * legacy application/json form answers 200, as the GraphQL-over-HTTP specification asks.
  */
-export function requestError(code: ErrorCode, message: string, options: { status: number; spec?: boolean; headers?: Record<string, string>; extensions?: Record<string, unknown> }): GraphQLError {
+export function requestError(
+  code: ErrorCode,
+  message: string,
+  options: { status: number; spec?: boolean; headers?: Record<string, string>; extensions?: Record<string, unknown> },
+): GraphQLError {
   return new GraphQLError(message, {
     extensions: {
       code,
@@ -84,7 +87,6 @@ function wrongTypeIdMessage(pothosMessage: string): string | undefined {
 
 /** Maps a domain error to its public GraphQL form; undefined when it is not a client error. */
 export function publicError(error: unknown): GraphQLError | undefined {
-  if (error instanceof PaginationError) return userInputError(error.message, { argumentName: error.argumentName });
   // Pothos refuses an ID of the wrong type for a typed argument (e.g. a Department ID for project(id)).
   if (error instanceof PothosValidationError) return userInputError(wrongTypeIdMessage(error.message) ?? error.message);
   if (error instanceof GraphQLError && error.extensions.code) return error;
