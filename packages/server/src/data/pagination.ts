@@ -64,12 +64,12 @@ function isValueOfKind(value: unknown, kind: SortKind): value is CursorValue {
   }
 }
 
-function invalidCursor(argumentName: string, why: string): QueryInputError {
-  return new QueryInputError(`"${argumentName}" is not a valid cursor for this list (${why}); use a cursor this list returned`, argumentName);
+function invalidCursor(path: string, why: string): QueryInputError {
+  return new QueryInputError(`"${path}" is not a valid cursor for this list (${why}); use a cursor this list returned`, path);
 }
 
-export function decodeCursor(order: SortTerm[], cursor: string, argumentName: string): CursorValue[] {
-  const invalid = (why: string) => invalidCursor(argumentName, why);
+export function decodeCursor(order: SortTerm[], cursor: string, path: string): CursorValue[] {
+  const invalid = (why: string) => invalidCursor(path, why);
   let parsed: unknown;
   try {
     if (!/^[A-Za-z0-9_-]{1,4096}$/.test(cursor)) throw new Error("not base64url");
@@ -99,8 +99,8 @@ async function withCursorValues<T>(args: PageArgs, run: () => Promise<T>): Promi
     return await run();
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code;
-    const argumentName = args.after != null ? "after" : args.before != null ? "before" : undefined;
-    if (argumentName && typeof code === "string" && valueOutOfDomain.has(code)) throw invalidCursor(argumentName, "it has been altered");
+    const path = args.after != null ? "after" : args.before != null ? "before" : undefined;
+    if (path && typeof code === "string" && valueOutOfDomain.has(code)) throw invalidCursor(path, "it has been altered");
     throw error;
   }
 }

@@ -45,7 +45,12 @@ const dimensions: Record<SpendingDimension, { raw: RawBuilder<unknown>[]; key: R
     column: "k_department",
     kind: "text",
   },
-  FLAG: { raw: [sql`p.is_new as r_new`, sql`p.is_expanded as r_expanded`, sql`p.is_relisted as r_relisted`], key: sql`flag.name`, column: "k_flag", kind: "text" },
+  FLAG: {
+    raw: [sql`p.is_new as r_new`, sql`p.is_expanded as r_expanded`, sql`p.is_relisted as r_relisted`],
+    key: sql`flag.name`,
+    column: "k_flag",
+    kind: "text",
+  },
   BENEFICIARY_GROUP: {
     raw: [sql`bg.municipality_code as r_group_code`, sql`bg.group_id as r_group_id`],
     key: sql`coalesce(${sortableKey(sql`s.r_group_code`, sql`s.r_group_id`)}, '')`,
@@ -77,7 +82,7 @@ export async function spendingPage(db: Kysely<Database>, query: SpendingQuery, a
       "project.is_expanded",
       "project.is_relisted",
     ])
-    .where(projectConditions(query.where))
+    .where(projectConditions(query.where, "where"))
     .where(notRelisted(query.includeRelisted ?? false));
   // A project serving two groups is in both buckets (its amount then shows twice across them).
   const groupJoin = query.groupBy.includes("BENEFICIARY_GROUP")
@@ -123,15 +128,18 @@ export async function spendingPage(db: Kysely<Database>, query: SpendingQuery, a
     order,
     args,
   });
-  return mapPage(pages.get(""), (row: any): SpendingBucket => ({
-    // A department or group belongs to one municipality: its bucket names it too.
-    municipalityCode: row.k_municipality ?? ([row.k_department, row.k_group].find((k) => k) as string | undefined)?.split(":")[0] ?? null,
-    fiscalYear: row.k_fiscal_year ?? null,
-    departmentKey: fromSortableKey(row.k_department),
-    flag: row.k_flag ?? null,
-    beneficiaryGroupKey: fromSortableKey(row.k_group),
-    count: row.count,
-    countWithAmount: row.count_with_amount,
-    sumThousandYen: String(row.sum),
-  }));
+  return mapPage(
+    pages.get(""),
+    (row: any): SpendingBucket => ({
+      // A department or group belongs to one municipality: its bucket names it too.
+      municipalityCode: row.k_municipality ?? ([row.k_department, row.k_group].find((k) => k) as string | undefined)?.split(":")[0] ?? null,
+      fiscalYear: row.k_fiscal_year ?? null,
+      departmentKey: fromSortableKey(row.k_department),
+      flag: row.k_flag ?? null,
+      beneficiaryGroupKey: fromSortableKey(row.k_group),
+      count: row.count,
+      countWithAmount: row.count_with_amount,
+      sumThousandYen: String(row.sum),
+    }),
+  );
 }

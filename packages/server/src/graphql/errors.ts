@@ -90,7 +90,7 @@ export function publicError(error: unknown): GraphQLError | undefined {
   // Pothos refuses an ID of the wrong type for a typed argument (e.g. a Department ID for project(id)).
   if (error instanceof PothosValidationError) return userInputError(wrongTypeIdMessage(error.message) ?? error.message);
   if (error instanceof GraphQLError && error.extensions.code) return error;
-  if (error instanceof QueryInputError) return userInputError(error.message, { argumentName: error.argumentName });
+  if (error instanceof QueryInputError) return userInputError(error.message, { argumentName: error.path });
   switch (classifyDatabaseError(error)) {
     case "unavailable":
       return serviceUnavailableError();
