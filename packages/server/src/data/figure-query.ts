@@ -2,9 +2,10 @@
 // figures summed by ward, metric, year … (利用実績の集計).
 import { type Kysely, type RawBuilder, sql } from "kysely";
 import type { Database } from "../db/types.ts";
-import { byId, mapPage } from "./catalog.ts";
+import { type BucketOrder, type BucketTotals, bucketOrder, bucketPage } from "./buckets.ts";
+import { byId } from "./catalog.ts";
 import { fromSortableKey, inKeys, sortableKey } from "./keys.ts";
-import { loadPages, type Page, type PageArgs, type SortTerm } from "./pagination.ts";
+import type { Page, PageArgs, SortTerm } from "./pagination.ts";
 import { inList, type ProjectFilter, projectConditions, type SortDirection } from "./project-query.ts";
 import { checkListLength, QueryInputError } from "./query-input.ts";
 
@@ -102,7 +103,19 @@ export interface UsageTotal {
 export interface UsageTotalsQuery {
   groupBy: readonly UsageDimension[];
   where?: FigureFilter | null | undefined;
-  orderBy?: ReadonlyArray<{ field: "SUM" | "COUNT" | "KEY"; direction: SortDirection }> | null | undefined;
+  orderBy?: readonly BucketOrder[] | null | undefined;
+}
+
+/** A row of the grouped statement: the key columns of the dimensions grouped by, the unit, the totals. */
+interface UsageTotalRow extends BucketTotals {
+  k_municipality?: string;
+  k_fiscal_year?: number;
+  k_ward?: string;
+  k_metric?: string;
+  k_project?: string;
+  k_unit: string;
+  label_ja?: string | null;
+  label_en?: string | null;
 }
 
 const usageDimensions: Record<UsageDimension, { column: string; select: RawBuilder<unknown>; kind: SortTerm["kind"] }> = {
@@ -129,29 +142,16 @@ export async function usageTotalsPage(db: Kysely<Database>, query: UsageTotalsQu
     .where(sql<boolean>`not usage_figure.is_total`)
     .where(sql<boolean>`usage_figure.unit not in (${sql.join(nonAdditiveUnits.map((u) => sql`${u}`))})`);
   const labels = query.groupBy.includes("METRIC") ? sql`, min(u.label_ja) as label_ja, min(u.label_en) as label_en` : sql``;
-  const grouped = sql`
+  const grouped = sql<UsageTotalRow>`
     select ${sql.join(dims.map((d) => sql`${d.select} as ${sql.ref(d.column)}`))}, count(*)::int as count, sum(u.value) as sum ${labels}
     from (${figures}) u group by ${sql.join(dims.map((d) => d.select))}`;
-  const keyTerms = (direction: SortDirection): SortTerm[] =>
-    dims.map((d) => ({ expression: sql`bucket.${sql.ref(d.column)}`, direction, kind: d.kind, name: d.column }));
-  const order: SortTerm[] = [];
-  for (const o of query.orderBy?.length ? query.orderBy : [{ field: "KEY" as const, direction: "asc" as const }]) {
-    if (o.field === "SUM") order.push({ expression: sql`bucket.sum`, direction: o.direction, kind: "decimal", name: "sum" });
-    if (o.field === "COUNT") order.push({ expression: sql`bucket.count`, direction: o.direction, kind: "integer", name: "count" });
-    if (o.field === "KEY") order.push(...keyTerms(o.direction));
-  }
-  const lastDirection = order.at(-1)?.direction ?? "asc";
-  order.push(...keyTerms(lastDirection).map((t) => ({ ...t, name: `tie_${t.name}` })));
-  const pages = await loadPages({
+  const order = bucketOrder(dims, query.orderBy, { field: "KEY", direction: "asc" });
+  return bucketPage(
     db,
-    shared: { name: "bucket", query: grouped },
-    base: db.selectFrom("bucket" as any).selectAll("bucket" as any) as any,
+    grouped,
     order,
     args,
-  });
-  return mapPage(
-    pages.get(""),
-    (row: any): UsageTotal => ({
+    (row): UsageTotal => ({
       municipalityCode: row.k_municipality ?? null,
       fiscalYear: row.k_fiscal_year ?? null,
       wardKey: fromSortableKey(row.k_ward),
