@@ -4,6 +4,7 @@ import { PothosValidationError } from "@pothos/core";
 import { GraphQLError } from "graphql";
 import { classifyDatabaseError } from "../db/database-errors.ts";
 import { QueryInputError } from "../data/query-input.ts";
+import { parseGlobalId } from "./global-id.ts";
 
 /** Every `extensions.code` this API sends; clients may rely on them (docs/operations.md). */
 export type ErrorCode =
@@ -80,7 +81,7 @@ function wrongTypeIdMessage(pothosMessage: string): string | undefined {
   const match = /^ID: (\S+) is not of type: ([\w, ]+)$/.exec(pothosMessage);
   if (!match) return undefined;
   const [, id, expected] = match as unknown as [string, string, string];
-  const actual = /^([A-Za-z]+):/.exec(Buffer.from(id, "base64").toString("utf8"))?.[1];
+  const actual = parseGlobalId(id)?.typename;
   const wanted = expected.split(", ").join(" or ");
   return `"${id}" is the ID of a ${actual ?? "different type"}, not of a ${wanted}: pass the \`id\` of a ${wanted}, or node(id:), which takes any type`;
 }
