@@ -2,6 +2,7 @@
 // aggregate a project connection carries.
 import type { ProjectParent } from "../../data/projects.ts";
 import { projectAggregates, type ProjectAggregate } from "../../data/projects.ts";
+import { yenFromThousandYen } from "../../data/amounts.ts";
 import type { ProjectFilter, ProjectOrder } from "../../data/project-query.ts";
 import { builder } from "../builder.ts";
 import type { Context } from "../context.ts";
@@ -102,7 +103,7 @@ builder.objectType(ProjectAmountRef, {
       type: "BigInt",
       nullable: true,
       description: "In yen (円): amountThousandYen × 1000.",
-      resolve: (a) => (a.thousandYen === null ? null : (BigInt(a.thousandYen) * 1000n).toString()),
+      resolve: (a) => yenFromThousandYen(a.thousandYen),
     }),
   }),
 });
@@ -116,7 +117,7 @@ builder.objectType(ProjectAverageRef, {
       type: "Decimal",
       nullable: true,
       description: "In yen (円), rounded to the yen.",
-      resolve: (a) => (a.thousandYen === null ? null : a.thousandYen.replace(".", "").replace(/^(-?)0+(?=\d)/, "$1")),
+      resolve: (a) => yenFromThousandYen(a.thousandYen),
     }),
   }),
 });

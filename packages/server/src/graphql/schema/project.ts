@@ -1,3 +1,4 @@
+import { yenFromThousandYen } from "../../data/amounts.ts";
 import { beneficiaryPagesByProject, usagePagesByProject } from "../../data/figures.ts";
 import { builder } from "../builder.ts";
 import { loadAll } from "./connections.ts";
@@ -39,7 +40,7 @@ export const ProjectRef = builder.node("Project", {
       type: "BigInt",
       nullable: true,
       description: "Actual spending (実績額) in yen (円): amountThousandYen × 1000.",
-      resolve: (p) => (p.amountThousandYen === null ? null : (BigInt(p.amountThousandYen) * 1000n).toString()),
+      resolve: (p) => yenFromThousandYen(p.amountThousandYen),
     }),
     amountNote: t.exposeString("amountNote", { nullable: true, description: "Qualifier of the amount as printed, e.g. 扶助費のみ (benefit payments only)." }),
     flags: t.field({ type: [ProjectFlagEnum], description: "New (新規), expanded (拡充), re-listed (再掲).", resolve: (p) => p.flags }),
