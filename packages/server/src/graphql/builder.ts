@@ -82,6 +82,9 @@ export const builder = new SchemaBuilder<{
   },
 });
 
+/** The builder's type parameters, for typed helpers that add the same fields or arguments to several types. */
+export type SchemaTypes = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
+
 builder.globalConnectionField("totalCount", (t) =>
   t.int({ description: "Number of items in the whole (filtered) list, not just this page.", resolve: (parent) => parent.totalCount }),
 );

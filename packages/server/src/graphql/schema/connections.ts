@@ -6,7 +6,7 @@ import type { Project } from "../../data/model.ts";
 import { type ProjectParent, projectPage, projectPages } from "../../data/projects.ts";
 import type { Context, PageBatch } from "../context.ts";
 import { parseGlobalId } from "../global-id.ts";
-import { type ProjectListScope, projectFilter, projectOrderBy } from "./project-query.ts";
+import { type ProjectFilterArgs, type ProjectListScope, projectFilter, projectOrderBy } from "./project-query.ts";
 
 /** Connection args without nulls, so equal requests share one loader. */
 export function pageArgs(args: PageArgs): PageArgs {
@@ -30,11 +30,11 @@ export async function loadProjectPage(
   context: Context,
   parent: ProjectParent,
   parentKey: string,
-  args: PageArgs & { where?: unknown; orderBy?: unknown },
+  args: PageArgs & { where?: ProjectFilterArgs | null; orderBy?: Parameters<typeof projectOrderBy>[0] },
   info?: GraphQLResolveInfo,
 ): Promise<Page<Project> & { scope: ProjectListScope }> {
-  const where = projectFilter(args.where as Parameters<typeof projectFilter>[0]);
-  const orderBy = projectOrderBy(args.orderBy as Parameters<typeof projectOrderBy>[0]);
+  const where = projectFilter(args.where);
+  const orderBy = projectOrderBy(args.orderBy);
   const relation = `${parent}.projects:${JSON.stringify({ where, orderBy })}`;
   const page =
     parent === "root"

@@ -1,11 +1,11 @@
 // Project.series and Project.usageSeries: values per fiscal year with the change from the year before.
 import { checkListLength } from "../../data/query-input.ts";
 import { type ProjectSeriesPoint, projectSeries, type UsageSeries, type UsageSeriesPoint, usageSeries } from "../../data/series.ts";
-import { builder } from "../builder.ts";
+import { builder, type SchemaTypes } from "../builder.ts";
 import { ProjectRef } from "./project.ts";
 import { UnitEnum } from "./unit.ts";
 
-const changeFields = (t: any, unitText: string) => ({
+const changeFields = (t: PothosSchemaTypes.ObjectFieldBuilder<SchemaTypes, { changeRatio: string | null; change: string | null }>, unitText: string) => ({
   changeRatio: t.field({
     type: "Decimal",
     nullable: true,
