@@ -144,7 +144,7 @@ describe("the packed SDK in a project outside the workspace", () => {
     it("runs through the CommonJS build with require()", async () => {
       const { stdout } = await run(process.execPath, ["run.cjs", server.url], { cwd: consumer });
       const codes = await t.database.db.selectFrom("municipality").select("code").orderBy("code").execute();
-      expect(JSON.parse(stdout)).toEqual({ municipalities: codes.map((c) => c.code), errorIsTyped: true, unit: "PEOPLE" });
+      expect(JSON.parse(stdout)).toEqual({ municipalities: codes.map((c) => c.code), errorIsTyped: true, dimension: "DEPARTMENT" });
     });
   });
 });

@@ -4,13 +4,12 @@ import type { FigurePageOptions } from "../../data/figures.ts";
 import { builder, type SchemaTypes } from "../builder.ts";
 import { keysFromGlobalIds } from "./connections.ts";
 import { ProjectFilterInput, projectFilter, SortDirectionEnum } from "./project-query.ts";
-import { UnitEnum } from "./unit.ts";
 
 const figureFilterFields = (t: PothosSchemaTypes.InputFieldBuilder<SchemaTypes, "InputObject">) => ({
   fiscalYears: t.intList({ description: "Fiscal years the figures are about (年度), e.g. 2021 for an R3 figure quoted in a later report." }),
   wardIds: t.idList({ description: "Wards (区) the figures are for, by global ID." }),
   hasWard: t.boolean({ description: "True: only ward breakdowns (区別); false: only figures for the whole municipality." }),
-  units: t.field({ type: [UnitEnum], description: "Units (単位) of the figures." }),
+  units: t.stringList({ description: "Units (単位) of the figures, by key (e.g. PEOPLE)." }),
   isTotal: t.boolean({ description: "True: only stated totals (合計); false: only the figures themselves." }),
   projects: t.field({ type: ProjectFilterInput, description: "Only figures of projects matching this filter (事業の絞り込み)." }),
 });
