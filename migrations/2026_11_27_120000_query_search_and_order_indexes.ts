@@ -33,7 +33,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   // the substring check then read plain text instead of normalizing every candidate again.
   await sql`alter table project
     add column search_name text not null generated always as (search_fold(name_ja || ' ' || name_en)) stored,
-    add column search_body text not null generated always as (search_fold(coalesce(description_ja, '') || ' ' || coalesce(description_en, ''))) stored`.execute(db);
+    add column search_body text not null generated always as (search_fold(coalesce(description_ja, '') || ' ' || coalesce(description_en, ''))) stored`.execute(
+    db,
+  );
   // The indexed expressions. Queries must repeat them exactly (packages/server/src/data/search-text.ts).
   await sql`create index project_search_idx on project using gin (search_bigrams(search_name || ' ' || search_body))`.execute(db);
   await sql`create index department_search_idx on department using gin (search_bigrams(search_fold(name_ja || ' ' || name_en)))`.execute(db);

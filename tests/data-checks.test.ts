@@ -21,7 +21,9 @@ const statedTotals = dataset.bundles.flatMap((b) =>
   b.departments.flatMap((d) =>
     d.data.projects.flatMap((p) =>
       [p, ...(p.lineItems ?? [])].flatMap((item) => [
-        ...(item.beneficiaries ?? []).flatMap((f, i) => (f.totalOf ? [{ kind: "beneficiaries" as const, project: item.key, sortOrder: i + 1, key: f.group, figure: f }] : [])),
+        ...(item.beneficiaries ?? []).flatMap((f, i) =>
+          f.totalOf ? [{ kind: "beneficiaries" as const, project: item.key, sortOrder: i + 1, key: f.group, figure: f }] : [],
+        ),
         ...(item.usage ?? []).flatMap((f, i) => (f.totalOf ? [{ kind: "usage" as const, project: item.key, sortOrder: i + 1, key: f.metric, figure: f }] : [])),
       ]),
     ),
@@ -65,7 +67,8 @@ describe.each(engines())("the bundled dataset on %s", (kind) => {
     const wrong: unknown[] = [];
     for (const t of statedTotals) {
       const table = t.kind === "usage" ? sql.table("usage_figure") : sql.table("beneficiary_count");
-      const keyOf = t.kind === "usage" ? sql`f.metric` : sql`(select g.key from beneficiary_group g where g.municipality_code = f.municipality_code and g.id = f.group_id)`;
+      const keyOf =
+        t.kind === "usage" ? sql`f.metric` : sql`(select g.key from beneficiary_group g where g.municipality_code = f.municipality_code and g.id = f.group_id)`;
       const category = t.kind === "usage" ? sql`f.category_ja is not distinct from total.category_ja` : sql`true`;
       const [row] = await rows(sql<{ stated: string; parts: string | null; n: string }>`
         with total as (

@@ -95,7 +95,14 @@ describe.skipIf(unavailable)("database faults on a throwaway PostgreSQL", () => 
 
     cluster.start();
     phase = "after";
-    await until(() => outcomes.filter((o) => o.phase === "after").slice(-20).filter((o) => o.code === "OK").length === 20, "20 answers in a row after the restart");
+    await until(
+      () =>
+        outcomes
+          .filter((o) => o.phase === "after")
+          .slice(-20)
+          .filter((o) => o.code === "OK").length === 20,
+      "20 answers in a row after the restart",
+    );
     running = false;
     await Promise.all(workers);
 

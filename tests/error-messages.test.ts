@@ -48,7 +48,10 @@ describe.each(engines())("error messages for common mistakes on %s", (kind) => {
 
   it("first above 100, a bad cursor and a malformed ID say what to send instead", async () => {
     const tooMany = await firstError(`{ projects(first: 500) { totalCount } }`);
-    expect([tooMany.code, tooMany.message]).toEqual(["BAD_USER_INPUT", expect.stringMatching(/"first" is 500, above the maximum page size of 100; page with "after"/)]);
+    expect([tooMany.code, tooMany.message]).toEqual([
+      "BAD_USER_INPUT",
+      expect.stringMatching(/"first" is 500, above the maximum page size of 100; page with "after"/),
+    ]);
     const cursor = await firstError(`{ projects(first: 5, after: "abc") { totalCount } }`);
     expect([cursor.code, cursor.message]).toEqual(["BAD_USER_INPUT", expect.stringMatching(/use a cursor this list returned/)]);
     const id = await firstError(`{ project(id: "abc") { name } }`);

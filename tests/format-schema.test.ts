@@ -3,8 +3,8 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
-import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { type FileKind, formatSchemaFile, printedFormatSchema } from "../packages/server/src/import/json-schema.ts";
 import { loadDataset } from "../packages/server/src/import/load.ts";
 

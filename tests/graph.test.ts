@@ -91,7 +91,10 @@ describe.each(engines())("the graph on %s", (kind) => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let guard = 0; guard < 50; guard++) {
-      const page: any = await t.graphql(`query($after: String) { projects(first: 7, after: $after) { totalCount edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage endCursor startCursor } } }`, { after });
+      const page: any = await t.graphql(
+        `query($after: String) { projects(first: 7, after: $after) { totalCount edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage endCursor startCursor } } }`,
+        { after },
+      );
       const conn = page.body.data.projects;
       expect(conn.totalCount).toBe(total);
       seen.push(...conn.edges.map((e: any) => e.node.id));
@@ -141,11 +144,36 @@ describe.each(engines())("the graph on %s", (kind) => {
       return Buffer.from(JSON.stringify(decoded)).toString("base64url");
     };
     const lists = [
-      ["root projects, fiscal year out of int4 range", `query($after: String) { projects(first: 2, after: $after) { pageInfo { endCursor } nodes { id } } }`, 1, "-9999999999999999999"],
-      ["root projects by amount, beyond int8", `query($after: String) { projects(first: 2, after: $after, orderBy: [{field: AMOUNT, direction: DESC}]) { pageInfo { endCursor } nodes { id } } }`, 0, "9999999999999999999"],
-      ["root projects by name, NUL in text", `query($after: String) { projects(first: 2, after: $after, orderBy: [{field: NAME}]) { pageInfo { endCursor } nodes { id } } }`, 0, "a\u0000b"],
-      ["a department's projects, sort order out of int4 range", `query($after: String) { departments(first: 1) { nodes { projects(first: 2, after: $after) { pageInfo { endCursor } nodes { id } } } } }`, 3, "99999999999"],
-      ["spending buckets, year out of int4 range", `query($after: String) { spending(groupBy: [FISCAL_YEAR], first: 1, after: $after) { pageInfo { endCursor } nodes { count } } }`, 1, "99999999999"],
+      [
+        "root projects, fiscal year out of int4 range",
+        `query($after: String) { projects(first: 2, after: $after) { pageInfo { endCursor } nodes { id } } }`,
+        1,
+        "-9999999999999999999",
+      ],
+      [
+        "root projects by amount, beyond int8",
+        `query($after: String) { projects(first: 2, after: $after, orderBy: [{field: AMOUNT, direction: DESC}]) { pageInfo { endCursor } nodes { id } } }`,
+        0,
+        "9999999999999999999",
+      ],
+      [
+        "root projects by name, NUL in text",
+        `query($after: String) { projects(first: 2, after: $after, orderBy: [{field: NAME}]) { pageInfo { endCursor } nodes { id } } }`,
+        0,
+        "a\u0000b",
+      ],
+      [
+        "a department's projects, sort order out of int4 range",
+        `query($after: String) { departments(first: 1) { nodes { projects(first: 2, after: $after) { pageInfo { endCursor } nodes { id } } } } }`,
+        3,
+        "99999999999",
+      ],
+      [
+        "spending buckets, year out of int4 range",
+        `query($after: String) { spending(groupBy: [FISCAL_YEAR], first: 1, after: $after) { pageInfo { endCursor } nodes { count } } }`,
+        1,
+        "99999999999",
+      ],
     ] as const;
     for (const [name, query, index, value] of lists) {
       const first = await t.graphql(query);

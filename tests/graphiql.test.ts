@@ -27,7 +27,14 @@ describe.each(engines())("GraphiQL on %s", (kind) => {
     const workerBase = /getWorkerUrl: .*?"(\/graphiql\/[^"]+\/)"/.exec(html)?.[1];
     expect(workerBase).toBeDefined();
     assets.push(...["editor", "json", "graphql"].map((worker) => `${workerBase}${worker}.worker.js`));
-    expect(assets.map((a) => a.split("/").pop()).sort()).toEqual(["editor.worker.js", "favicon.ico", "graphiql.css", "graphiql.js", "graphql.worker.js", "json.worker.js"]);
+    expect(assets.map((a) => a.split("/").pop()).sort()).toEqual([
+      "editor.worker.js",
+      "favicon.ico",
+      "graphiql.css",
+      "graphiql.js",
+      "graphql.worker.js",
+      "json.worker.js",
+    ]);
     for (const asset of assets) {
       const response = await get(asset);
       expect(response.status, asset).toBe(200);

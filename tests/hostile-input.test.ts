@@ -54,8 +54,24 @@ describe.each(engines())("hostile input against a live server on %s", (kind) => 
     expect(baseline.status).toBe(200);
     expect(baseline.body.errors).toBeUndefined();
 
-    const ids = (await (await fetch(`${base}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ projects(first: 20) { nodes { id } } }" }) })).json() as any).data.projects.nodes.map((n: any) => n.id);
-    const foreignCursor = (await (await fetch(`${base}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ municipalities(first: 1) { pageInfo { endCursor } } }" }) })).json() as any).data.municipalities.pageInfo.endCursor;
+    const ids = (
+      (await (
+        await fetch(`${base}/graphql`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ query: "{ projects(first: 20) { nodes { id } } }" }),
+        })
+      ).json()) as any
+    ).data.projects.nodes.map((n: any) => n.id);
+    const foreignCursor = (
+      (await (
+        await fetch(`${base}/graphql`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ query: "{ municipalities(first: 1) { pageInfo { endCursor } } }" }),
+        })
+      ).json()) as any
+    ).data.municipalities.pageInfo.endCursor;
     const corpus = hostileRequests({ perKind, ids, foreignCursor });
     expect(corpus.length).toBeGreaterThanOrEqual(1_000);
 
@@ -81,7 +97,8 @@ describe.each(engines())("hostile input against a live server on %s", (kind) => 
         }
         for (const error of errors) {
           const code = error?.extensions?.code;
-          if (typeof error?.message !== "string" || typeof code !== "string" || !code) problems.push(`${where}: an error without a message or code: ${JSON.stringify(error).slice(0, 200)}`);
+          if (typeof error?.message !== "string" || typeof code !== "string" || !code)
+            problems.push(`${where}: an error without a message or code: ${JSON.stringify(error).slice(0, 200)}`);
           else if (code === "INTERNAL_SERVER_ERROR") problems.push(`${where}: unexpected error (masked): ${JSON.stringify(error)}`);
           else if (error.extensions.requestId !== answer.requestId) problems.push(`${where}: error without the request id of x-request-id`);
           codes.set(`${request.kind} → ${code}`, (codes.get(`${request.kind} → ${code}`) ?? 0) + 1);
@@ -104,6 +121,8 @@ describe.each(engines())("hostile input against a live server on %s", (kind) => 
     expect(t.loggedErrors.map((e) => e.message)).toEqual([]);
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     expect((await askLegitimate()).body.data).toEqual(baseline.body.data);
-    console.log(`hostile input on ${kind}: ${corpus.length} requests, ${legitimateChecks} legitimate checks; codes by kind:\n${[...codes].map(([k, n]) => `  ${k}: ${n}`).join("\n")}`);
+    console.log(
+      `hostile input on ${kind}: ${corpus.length} requests, ${legitimateChecks} legitimate checks; codes by kind:\n${[...codes].map(([k, n]) => `  ${k}: ${n}`).join("\n")}`,
+    );
   });
 });

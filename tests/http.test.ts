@@ -18,10 +18,21 @@ describe.each(engines())("HTTP and the error model on %s", (kind) => {
   const send = async (init: RequestInit & { path?: string }) => {
     const response = await t.app.fetch(`http://localhost${init.path ?? "/graphql"}`, init);
     const text = await response.text();
-    return { status: response.status, type: response.headers.get("content-type"), requestId: response.headers.get("x-request-id"), headers: response.headers, text, body: text ? JSON.parse(text) : undefined };
+    return {
+      status: response.status,
+      type: response.headers.get("content-type"),
+      requestId: response.headers.get("x-request-id"),
+      headers: response.headers,
+      text,
+      body: text ? JSON.parse(text) : undefined,
+    };
   };
   const post = (body: unknown, accept?: string, contentType = "application/json") =>
-    send({ method: "POST", headers: { "content-type": contentType, ...(accept ? { accept } : {}) }, body: typeof body === "string" ? body : JSON.stringify(body) });
+    send({
+      method: "POST",
+      headers: { "content-type": contentType, ...(accept ? { accept } : {}) },
+      body: typeof body === "string" ? body : JSON.stringify(body),
+    });
 
   it("answers a query in the media type asked for, 200, with the request id header", async () => {
     for (const accept of [graphqlResponse, "application/json"]) {
@@ -100,7 +111,11 @@ describe.each(engines())("HTTP and the error model on %s", (kind) => {
     const cases: Array<[unknown, string, RegExp]> = [
       [{ query: `{ projects(first: 2, after: "bm90LWEtY3Vyc29y") { nodes { id } } }` }, "BAD_USER_INPUT", /use a cursor this list returned/],
       [{ query: "query($n: Int) { projects(first: $n) { nodes { id } } }", variables: { n: "ten" } }, "BAD_USER_INPUT", /Int cannot represent/],
-      [{ query: "query A { __typename } query B { __typename }", operationName: "C" }, "OPERATION_RESOLUTION_FAILURE", /no operation named "C" \(it has "A", "B"\); set operationName/],
+      [
+        { query: "query A { __typename } query B { __typename }", operationName: "C" },
+        "OPERATION_RESOLUTION_FAILURE",
+        /no operation named "C" \(it has "A", "B"\); set operationName/,
+      ],
       [{ query: "query A { __typename } query B { __typename }" }, "OPERATION_RESOLUTION_FAILURE", /set operationName/],
     ];
     for (const [body, code, message] of cases) {

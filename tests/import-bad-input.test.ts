@@ -6,7 +6,7 @@ import { renameSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadBundledDataset } from "../packages/server/src/app-database.ts";
-import { DatasetInvalidError, type ImportIssue, formatIssues, loadDataset } from "../packages/server/src/import/load.ts";
+import { DatasetInvalidError, formatIssues, type ImportIssue, loadDataset } from "../packages/server/src/import/load.ts";
 import { tableChecksums } from "./support/checksum.ts";
 import { engines } from "./support/databases.ts";
 import { bundledDataset, type CliRun, copyDataset, type DatasetCopy, exampleDataset, lineOf, runImportCli } from "./support/import-files.ts";
@@ -148,7 +148,13 @@ const cases: BadInputCase[] = [
   {
     name: "duplicate department",
     breakIt: (copy) => {
-      copy.write("999997/2024/02-welfare-policy-again.yaml", copy.read(DEPARTMENT).replaceAll("key: consultation-support", "key: again-consultation-support").replace("key: public-assistance-audit", "key: again-audit"));
+      copy.write(
+        "999997/2024/02-welfare-policy-again.yaml",
+        copy
+          .read(DEPARTMENT)
+          .replaceAll("key: consultation-support", "key: again-consultation-support")
+          .replace("key: public-assistance-audit", "key: again-audit"),
+      );
       return [
         {
           file: shown("999997/2024/02-welfare-policy-again.yaml"),
@@ -208,7 +214,12 @@ const cases: BadInputCase[] = [
       return [
         { file: shown("units.yaml"), path: "[2].key", line: unitsLine, message: "must be SCREAMING_CASE ASCII" },
         { file: shown("999997/municipality.yaml"), path: "code", line: codeLine, message: "must be the 6-digit 全国地方公共団体コード" },
-        { file: shown(DEPARTMENT), path: "projects[1].amountThousandYen", line: amountLine, message: "must not be negative: 実績額 is zero or more thousand yen" },
+        {
+          file: shown(DEPARTMENT),
+          path: "projects[1].amountThousandYen",
+          line: amountLine,
+          message: "must not be negative: 実績額 is zero or more thousand yen",
+        },
         { file: shown(DEPARTMENT), path: "projects[1].usage[0].unit", line: unitLine, message: 'unknown unit "CALLS" (see units.yaml)' },
         { file: shown(DEPARTMENT), path: "projects[0].page", line: pageLine, message: "page 30 is outside the document (it has 2 pages)" },
       ];
@@ -218,9 +229,7 @@ const cases: BadInputCase[] = [
 
 function expectIssues(actual: ImportIssue[], expected: Expected[]) {
   const order = <T extends { file: string; path: string }>(list: T[]) => [...list].sort((a, b) => `${a.file} ${a.path}`.localeCompare(`${b.file} ${b.path}`));
-  expect(order(actual)).toEqual(
-    order(expected).map((e) => ({ ...e, message: typeof e.message === "string" ? e.message : expect.stringMatching(e.message) })),
-  );
+  expect(order(actual)).toEqual(order(expected).map((e) => ({ ...e, message: typeof e.message === "string" ? e.message : expect.stringMatching(e.message) })));
 }
 
 describe.each(engines())("bad input on %s", (kind) => {

@@ -30,7 +30,9 @@ describe.each(engines())("query limits on %s", (kind) => {
 
     it("uses the default page size of 20 when first/last are absent, and last like first", async () => {
       expect((await t.graphql(`{ departments { nodes { projects { nodes { name } } } } }`)).body.extensions?.cost.requestedQueryCost).toBe(20 + 20 * 20);
-      expect((await t.graphql(`{ departments(last: 3) { nodes { projects(last: 7) { nodes { name } } } } }`)).body.extensions?.cost.requestedQueryCost).toBe(3 + 3 * 7);
+      expect((await t.graphql(`{ departments(last: 3) { nodes { projects(last: 7) { nodes { name } } } } }`)).body.extensions?.cost.requestedQueryCost).toBe(
+        3 + 3 * 7,
+      );
     });
 
     it("counts single objects once per parent and reads first from variables", async () => {
@@ -142,7 +144,9 @@ describe.each(engines())("query limits on %s", (kind) => {
       const { status, body } = await t.graphql(deepQuery(13));
       expect(status).toBe(400);
       expect(body.errors?.[0]?.extensions).toMatchObject({ code: "DEPTH_LIMIT_EXCEEDED", limit: 15, actual: 16 });
-      const viaFragments = await t.graphql(`{ projects(first: 1) { nodes { ...P } } } fragment P on Project { parent { ...Q } } fragment Q on Project { ${"parent { ".repeat(12)}name${" }".repeat(12)} }`);
+      const viaFragments = await t.graphql(
+        `{ projects(first: 1) { nodes { ...P } } } fragment P on Project { parent { ...Q } } fragment Q on Project { ${"parent { ".repeat(12)}name${" }".repeat(12)} }`,
+      );
       expect(viaFragments.body.errors?.[0]?.extensions).toMatchObject({ code: "DEPTH_LIMIT_EXCEEDED", actual: 16 });
     });
 

@@ -35,7 +35,11 @@ describe("package boundaries", () => {
     const migrations = path.join(import.meta.dirname, "../migrations");
     const offending = readdirSync(migrations)
       .filter((f) => f.endsWith(".ts"))
-      .flatMap((f) => importsOf(path.join(migrations, f)).filter((spec) => spec !== "kysely").map((spec) => `${f} → ${spec}`));
+      .flatMap((f) =>
+        importsOf(path.join(migrations, f))
+          .filter((spec) => spec !== "kysely")
+          .map((spec) => `${f} → ${spec}`),
+      );
     expect(offending).toEqual([]);
   });
 });

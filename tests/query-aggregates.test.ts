@@ -49,15 +49,23 @@ describe.each(cases)("aggregates on %s with the %s", (kind, dataset) => {
     const scenarios: Array<[string, Record<string, unknown> | null, (p: FlatProject) => boolean, boolean]> = [
       ["everything", null, () => true, false],
       ["everything with re-listed projects", null, () => true, true],
-      ["one year, new or expanded", { fiscalYears: [year], flags: ["NEW", "EXPANDED"] }, (p) => p.fiscalYear === year && (p.flags.includes("NEW") || p.flags.includes("EXPANDED")), false],
+      [
+        "one year, new or expanded",
+        { fiscalYears: [year], flags: ["NEW", "EXPANDED"] },
+        (p) => p.fiscalYear === year && (p.flags.includes("NEW") || p.flags.includes("EXPANDED")),
+        false,
+      ],
       ["line items only", { isLineItem: true }, (p) => p.parentKey !== null, false],
       ["nothing", { fiscalYears: [1999] }, () => false, false],
     ];
     for (const [name, where, keep, includeRelisted] of scenarios) {
-      const { body } = (await f.t.graphql(`query($where: ProjectFilter, $inc: Boolean) { projects(first: 1, where: $where) { totalCount aggregate(includeRelisted: $inc) { count countWithAmount sum { amountThousandYen amountYen } avg { amountThousandYen } min { amountThousandYen } max { amountThousandYen } } } }`, {
-        where,
-        inc: includeRelisted,
-      })) as any;
+      const { body } = (await f.t.graphql(
+        `query($where: ProjectFilter, $inc: Boolean) { projects(first: 1, where: $where) { totalCount aggregate(includeRelisted: $inc) { count countWithAmount sum { amountThousandYen amountYen } avg { amountThousandYen } min { amountThousandYen } max { amountThousandYen } } } }`,
+        {
+          where,
+          inc: includeRelisted,
+        },
+      )) as any;
       expect(body.errors, name).toBeUndefined();
       expect(body.data.projects.aggregate, name).toEqual(asReturned(aggregateOf(spendingOf(keep, includeRelisted))));
       expect(body.data.projects.totalCount, name).toBe(f.projects.filter(keep).length);
@@ -73,14 +81,19 @@ describe.each(cases)("aggregates on %s with the %s", (kind, dataset) => {
     const sameDocument = (a: FlatProject, b: FlatProject) => a.municipalityCode === b.municipalityCode && a.fiscalYear === b.fiscalYear;
     const itemsOf = (p: FlatProject) => f.projects.filter((i) => i.parentKey === p.key && sameDocument(i, p));
     const parents = f.projects.filter((p) => p.parentKey === null && itemsOf(p).length > 0).slice(0, 100);
-    const { body } = (await f.t.graphql(`query($ids: [ID!]!) { nodes(ids: $ids) { ... on Project { lineItems(first: 1) { totalCount ${aggregateSelection} } } } }`, {
-      ids: parents.map((p) => f.projectIds.get(id(p))),
-    })) as any;
+    const { body } = (await f.t.graphql(
+      `query($ids: [ID!]!) { nodes(ids: $ids) { ... on Project { lineItems(first: 1) { totalCount ${aggregateSelection} } } } }`,
+      {
+        ids: parents.map((p) => f.projectIds.get(id(p))),
+      },
+    )) as any;
     expect(body.errors).toBeUndefined();
     for (const [i, p] of parents.entries()) {
       const items = itemsOf(p);
       expect(body.data.nodes[i].lineItems.totalCount).toBe(items.length);
-      expect(body.data.nodes[i].lineItems.aggregate, `line items of ${id(p)}`).toEqual(asReturned(aggregateOf(items.filter((item) => !item.flags.includes("RELISTED")))));
+      expect(body.data.nodes[i].lineItems.aggregate, `line items of ${id(p)}`).toEqual(
+        asReturned(aggregateOf(items.filter((item) => !item.flags.includes("RELISTED")))),
+      );
     }
     // The generated dataset has line items under parents that state an amount: the case at stake.
     if (dataset === "generated") expect(parents.some((p) => p.amount !== null)).toBe(true);
@@ -127,20 +140,49 @@ describe.each(cases)("aggregates on %s with the %s", (kind, dataset) => {
   }
 
   it.each([
-    ["department", ["DEPARTMENT"], (p: FlatProject) => [`${p.municipalityCode}/${p.departmentSlug}`], (b: any) => `${b.municipality.code}/${b.department.slug}`, false],
-    ["fiscal year and flag", ["FISCAL_YEAR", "FLAG"], (p: FlatProject) => (p.flags.length ? p.flags : ["NONE"]).map((fl) => `${p.fiscalYear}/${fl}`), (b: any) => `${b.fiscalYear.year}/${b.flag ?? "NONE"}`, true],
-    ["beneficiary group", ["BENEFICIARY_GROUP"], (p: FlatProject) => (p.groups.size ? [...p.groups].map((g) => `${p.municipalityCode}/${g}`) : ["none"]), (b: any) => (b.beneficiaryGroup ? `${b.municipality.code}/${b.beneficiaryGroup.slug}` : "none"), false],
-    ["municipality and year", ["MUNICIPALITY", "FISCAL_YEAR"], (p: FlatProject) => [`${p.municipalityCode}/${p.fiscalYear}`], (b: any) => `${b.municipality.code}/${b.fiscalYear.year}`, false],
+    [
+      "department",
+      ["DEPARTMENT"],
+      (p: FlatProject) => [`${p.municipalityCode}/${p.departmentSlug}`],
+      (b: any) => `${b.municipality.code}/${b.department.slug}`,
+      false,
+    ],
+    [
+      "fiscal year and flag",
+      ["FISCAL_YEAR", "FLAG"],
+      (p: FlatProject) => (p.flags.length ? p.flags : ["NONE"]).map((fl) => `${p.fiscalYear}/${fl}`),
+      (b: any) => `${b.fiscalYear.year}/${b.flag ?? "NONE"}`,
+      true,
+    ],
+    [
+      "beneficiary group",
+      ["BENEFICIARY_GROUP"],
+      (p: FlatProject) => (p.groups.size ? [...p.groups].map((g) => `${p.municipalityCode}/${g}`) : ["none"]),
+      (b: any) => (b.beneficiaryGroup ? `${b.municipality.code}/${b.beneficiaryGroup.slug}` : "none"),
+      false,
+    ],
+    [
+      "municipality and year",
+      ["MUNICIPALITY", "FISCAL_YEAR"],
+      (p: FlatProject) => [`${p.municipalityCode}/${p.fiscalYear}`],
+      (b: any) => `${b.municipality.code}/${b.fiscalYear.year}`,
+      false,
+    ],
   ] as const)("groups spending by %s, largest sum first, paged", async (_name, dimensions, keysOf, keyOfBucket, includeRelisted) => {
-    const expected = groupBy(spendingOf(() => true, includeRelisted), keysOf);
+    const expected = groupBy(
+      spendingOf(() => true, includeRelisted),
+      keysOf,
+    );
     const { nodes, totalCount } = await allBuckets({ groupBy: dimensions, inc: includeRelisted }, 3);
     expect(totalCount).toBe(expected.size);
     const actual = new Map(nodes.map((b) => [keyOfBucket(b), { count: b.count, countWithAmount: b.countWithAmount, sum: b.sum.amountThousandYen }]));
     expect(actual.size).toBe(nodes.length);
-    const want = new Map([...expected].map(([k, ps]) => {
-      const a = aggregateOf(ps);
-      return [k, { count: a.count, countWithAmount: a.countWithAmount, sum: a.sum }];
-    }));
+    const want = new Map(
+      [...expected].map(([k, ps]) => {
+        const a = aggregateOf(ps);
+        return [k, { count: a.count, countWithAmount: a.countWithAmount, sum: a.sum }];
+      }),
+    );
     expect(Object.fromEntries(actual)).toEqual(Object.fromEntries(want));
     const sums = nodes.map((b) => BigInt(b.sum.amountThousandYen));
     for (let i = 1; i < sums.length; i++) expect(sums[i]! <= sums[i - 1]!).toBe(true);
@@ -148,8 +190,15 @@ describe.each(cases)("aggregates on %s with the %s", (kind, dataset) => {
 
   it("groups spending filtered by where and ordered by key or count", async () => {
     const year = f.projects[0]!.fiscalYear;
-    const { nodes } = await allBuckets({ groupBy: ["DEPARTMENT"], where: { fiscalYears: [year], hasAmount: true }, orderBy: [{ field: "COUNT", direction: "DESC" }] });
-    const expected = groupBy(spendingOf((p) => p.fiscalYear === year && p.amount !== null), (p) => [`${p.municipalityCode}/${p.departmentSlug}`]);
+    const { nodes } = await allBuckets({
+      groupBy: ["DEPARTMENT"],
+      where: { fiscalYears: [year], hasAmount: true },
+      orderBy: [{ field: "COUNT", direction: "DESC" }],
+    });
+    const expected = groupBy(
+      spendingOf((p) => p.fiscalYear === year && p.amount !== null),
+      (p) => [`${p.municipalityCode}/${p.departmentSlug}`],
+    );
     expect(nodes.map((b) => `${b.municipality.code}/${b.department.slug}`).sort()).toEqual([...expected.keys()].sort());
     const counts = nodes.map((b) => b.count);
     expect(counts).toEqual([...counts].sort((a, b) => b - a));
@@ -168,7 +217,9 @@ describe.each(cases)("aggregates on %s with the %s", (kind, dataset) => {
   });
 
   it("sums usage figures by ward and by metric, leaving out stated totals and rates", async () => {
-    const figures = f.projects.flatMap((p) => p.usage.map((u) => ({ ...u, municipalityCode: p.municipalityCode }))).filter((u) => !u.isTotal && u.unit !== "PERCENT" && u.unit !== "POINTS");
+    const figures = f.projects
+      .flatMap((p) => p.usage.map((u) => ({ ...u, municipalityCode: p.municipalityCode })))
+      .filter((u) => !u.isTotal && u.unit !== "PERCENT" && u.unit !== "POINTS");
     const expectTotals = async (groupByDims: string[], keyOf: (u: (typeof figures)[number]) => string, keyOfTotal: (n: any) => string) => {
       const nodes: any[] = [];
       let after: string | null = null;
@@ -194,8 +245,16 @@ describe.each(cases)("aggregates on %s with the %s", (kind, dataset) => {
         Object.fromEntries([...expected].map(([k, e]) => [k, { count: e.count, sum: sumDecimals(e.sum) }])),
       );
     };
-    await expectTotals(["MUNICIPALITY", "WARD"], (u) => `${u.municipalityCode}/${u.ward ?? "-"}`, (n) => `${n.municipality.code}/${n.ward?.code ?? "-"}`);
-    await expectTotals(["METRIC", "FISCAL_YEAR"], (u) => `${u.metric}/${u.fiscalYear}`, (n) => `${n.metric}/${n.fiscalYear.year}`);
+    await expectTotals(
+      ["MUNICIPALITY", "WARD"],
+      (u) => `${u.municipalityCode}/${u.ward ?? "-"}`,
+      (n) => `${n.municipality.code}/${n.ward?.code ?? "-"}`,
+    );
+    await expectTotals(
+      ["METRIC", "FISCAL_YEAR"],
+      (u) => `${u.metric}/${u.fiscalYear}`,
+      (n) => `${n.metric}/${n.fiscalYear.year}`,
+    );
   });
 
   it("follows a project and its usage metrics across fiscal years with the change from the year before", async () => {
@@ -215,7 +274,13 @@ describe.each(cases)("aggregates on %s with the %s", (kind, dataset) => {
       const expected = years.map((q) => {
         const previous = years.find((r) => r.fiscalYear === q.fiscalYear - 1);
         const change = previous && previous.amount !== null && q.amount !== null ? q.amount - previous.amount : null;
-        return { fiscalYear: { year: q.fiscalYear }, amountThousandYen: q.amount?.toString() ?? null, changeThousandYen: change?.toString() ?? null, hasPreviousYear: change !== null, project: { seriesKey: p.key } };
+        return {
+          fiscalYear: { year: q.fiscalYear },
+          amountThousandYen: q.amount?.toString() ?? null,
+          changeThousandYen: change?.toString() ?? null,
+          hasPreviousYear: change !== null,
+          project: { seriesKey: p.key },
+        };
       });
       expect(node.series.map(({ changeRatio: _r, ...rest }: any) => rest)).toEqual(expected);
       for (const point of node.series) {
@@ -232,7 +297,8 @@ describe.each(cases)("aggregates on %s with the %s", (kind, dataset) => {
         expect(s.points.map((pt: any) => pt.fiscalYear.year)).toEqual([...new Set(values.map((u) => u.fiscalYear))].sort());
         for (const [j, pt] of s.points.entries()) {
           const before = s.points[j - 1];
-          if (before && before.fiscalYear.year === pt.fiscalYear.year - 1) expect(canonical(pt.change)).toBe(sumDecimals([pt.value, `-${before.value}`].map((v) => v)));
+          if (before && before.fiscalYear.year === pt.fiscalYear.year - 1)
+            expect(canonical(pt.change)).toBe(sumDecimals([pt.value, `-${before.value}`].map((v) => v)));
           else expect(pt.change).toBeNull();
         }
       }

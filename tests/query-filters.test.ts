@@ -36,7 +36,8 @@ describe.each(cases)("project filters and orderings on %s with the %s", (kind, d
     const years = [...new Set(f.projects.map((p) => p.fiscalYear))];
     if (years.length > 1) await expectFiltered({ fiscalYears: [years[1]] }, (p) => p.fiscalYear === years[1]);
     else await expectFiltered({ fiscalYears: [years[0]], hasAmount: true }, (p) => p.fiscalYear === years[0] && p.amount !== null);
-    if (new Set(f.projects.map((p) => p.municipalityCode)).size > 1) await expectFiltered({ municipalityCodes: [municipality] }, (p) => p.municipalityCode === municipality);
+    if (new Set(f.projects.map((p) => p.municipalityCode)).size > 1)
+      await expectFiltered({ municipalityCodes: [municipality] }, (p) => p.municipalityCode === municipality);
     const departments = [...new Set(f.projects.map((p) => p.departmentSlug))].slice(1, 3);
     await expectFiltered(
       { departmentIds: departments.map((slug) => f.departmentIds.get(`${municipality}/${slug}`)) },
@@ -65,7 +66,10 @@ describe.each(cases)("project filters and orderings on %s with the %s", (kind, d
     const withGroups = f.projects.filter((p) => p.groups.size > 0);
     const municipality = common(withGroups.map((p) => p.municipalityCode));
     const group = common(withGroups.filter((p) => p.municipalityCode === municipality).flatMap((p) => [...p.groups]));
-    await expectFiltered({ beneficiaryGroupIds: [f.groupIds.get(`${municipality}/${group}`)] }, (p) => p.municipalityCode === municipality && p.groups.has(group));
+    await expectFiltered(
+      { beneficiaryGroupIds: [f.groupIds.get(`${municipality}/${group}`)] },
+      (p) => p.municipalityCode === municipality && p.groups.has(group),
+    );
 
     const withWards = f.projects.filter((p) => p.usageWards.size > 0);
     const wardCity = withWards[0]!.municipalityCode;
@@ -107,17 +111,41 @@ describe.each(cases)("project filters and orderings on %s with the %s", (kind, d
   });
 
   const rowId = (p: FlatProject) => f.rowIds.get(id(p))!;
-  const byId = (a: FlatProject, b: FlatProject) => compareText(a.municipalityCode, b.municipalityCode) || (rowId(a) < rowId(b) ? -1 : rowId(a) > rowId(b) ? 1 : 0);
+  const byId = (a: FlatProject, b: FlatProject) =>
+    compareText(a.municipalityCode, b.municipalityCode) || (rowId(a) < rowId(b) ? -1 : rowId(a) > rowId(b) ? 1 : 0);
   const amountKey = (p: FlatProject, direction: "ASC" | "DESC") => p.amount ?? (direction === "DESC" ? -1n : 2n ** 63n);
   const cmp = (x: bigint | number, y: bigint | number) => (x < y ? -1 : x > y ? 1 : 0);
 
   const orders: Array<[string, Array<{ field: string; direction: "ASC" | "DESC" }>, (a: FlatProject, b: FlatProject) => number]> = [
-    ["report order (the default)", [], (a, b) => compareText(a.municipalityCode, b.municipalityCode) || b.fiscalYear - a.fiscalYear || a.documentIndex - b.documentIndex || a.position - b.position],
+    [
+      "report order (the default)",
+      [],
+      (a, b) =>
+        compareText(a.municipalityCode, b.municipalityCode) || b.fiscalYear - a.fiscalYear || a.documentIndex - b.documentIndex || a.position - b.position,
+    ],
     ["amount, largest first, missing last", [{ field: "AMOUNT", direction: "DESC" }], (a, b) => cmp(amountKey(b, "DESC"), amountKey(a, "DESC")) || -byId(a, b)],
     ["amount, smallest first, missing last", [{ field: "AMOUNT", direction: "ASC" }], (a, b) => cmp(amountKey(a, "ASC"), amountKey(b, "ASC")) || byId(a, b)],
-    ["name, then latest year", [{ field: "NAME", direction: "ASC" }, { field: "FISCAL_YEAR", direction: "DESC" }], (a, b) => compareText(a.nameJa, b.nameJa) || b.fiscalYear - a.fiscalYear || -byId(a, b)],
-    ["fiscal year, then amount", [{ field: "FISCAL_YEAR", direction: "ASC" }, { field: "AMOUNT", direction: "DESC" }], (a, b) => a.fiscalYear - b.fiscalYear || cmp(amountKey(b, "DESC"), amountKey(a, "DESC")) || -byId(a, b)],
-    ["report order reversed", [{ field: "REPORT_ORDER", direction: "DESC" }], (a, b) => -(compareText(a.municipalityCode, b.municipalityCode) || a.documentIndex - b.documentIndex || a.position - b.position) || -byId(a, b)],
+    [
+      "name, then latest year",
+      [
+        { field: "NAME", direction: "ASC" },
+        { field: "FISCAL_YEAR", direction: "DESC" },
+      ],
+      (a, b) => compareText(a.nameJa, b.nameJa) || b.fiscalYear - a.fiscalYear || -byId(a, b),
+    ],
+    [
+      "fiscal year, then amount",
+      [
+        { field: "FISCAL_YEAR", direction: "ASC" },
+        { field: "AMOUNT", direction: "DESC" },
+      ],
+      (a, b) => a.fiscalYear - b.fiscalYear || cmp(amountKey(b, "DESC"), amountKey(a, "DESC")) || -byId(a, b),
+    ],
+    [
+      "report order reversed",
+      [{ field: "REPORT_ORDER", direction: "DESC" }],
+      (a, b) => -(compareText(a.municipalityCode, b.municipalityCode) || a.documentIndex - b.documentIndex || a.position - b.position) || -byId(a, b),
+    ],
   ];
 
   it.each(orders)("orders by %s, with a stable tie-break, across pages", async (_name, orderBy, compare) => {
@@ -166,7 +194,8 @@ describe.each(cases)("project filters and orderings on %s with the %s", (kind, d
 
   it("filters and orders nested project lists, one statement per level", async () => {
     const municipality = f.projects[0]!.municipalityCode;
-    const query = (n: number) => `{ departments(first: ${n}) { nodes { slug municipality { code } projects(first: 100, where: { hasAmount: true }, orderBy: [{field: AMOUNT, direction: DESC}]) { totalCount nodes { seriesKey fiscalYear { year } municipality { code } } } } } }`;
+    const query = (n: number) =>
+      `{ departments(first: ${n}) { nodes { slug municipality { code } projects(first: 100, where: { hasAmount: true }, orderBy: [{field: AMOUNT, direction: DESC}]) { totalCount nodes { seriesKey fiscalYear { year } municipality { code } } } } } }`;
     f.t.database.statements.count = 0;
     const { body } = (await f.t.graphql(query(100))) as any;
     expect(body.errors).toBeUndefined();

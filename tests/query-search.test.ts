@@ -6,8 +6,8 @@ import { generateSyntheticProjects } from "../packages/server/bench/synthetic.ts
 import { startTestApp, type TestApp } from "./support/app.ts";
 import { engines } from "./support/databases.ts";
 import { fold, textMatches } from "./support/expectations.ts";
-import { bundledDataset, type DatasetName, type QueryFixture, startQueryFixture } from "./support/query-fixture.ts";
 import { generateDataset } from "./support/generated-dataset.ts";
+import { bundledDataset, type DatasetName, type QueryFixture, startQueryFixture } from "./support/query-fixture.ts";
 
 const datasets: DatasetName[] = ["data files", "generated"];
 const cases = engines().flatMap((kind) => datasets.map((dataset) => [kind, dataset] as const));
@@ -28,8 +28,16 @@ describe.each(cases)("search on %s with the %s", (kind, dataset) => {
     const data = dataset === "generated" ? generateDataset() : bundledDataset();
     // Departments and groups are searched by name (Japanese and English).
     named = data.bundles.flatMap((b) => [
-      ...b.departments.map((d) => ({ id: f.departmentIds.get(`${b.municipality.code}/${d.data.department.key}`)!, type: "Department", text: `${d.data.department.nameJa} ${d.data.department.nameEn}` })),
-      ...(b.municipality.beneficiaryGroups ?? []).map((g) => ({ id: f.groupIds.get(`${b.municipality.code}/${g.key}`)!, type: "BeneficiaryGroup", text: `${g.nameJa} ${g.nameEn}` })),
+      ...b.departments.map((d) => ({
+        id: f.departmentIds.get(`${b.municipality.code}/${d.data.department.key}`)!,
+        type: "Department",
+        text: `${d.data.department.nameJa} ${d.data.department.nameEn}`,
+      })),
+      ...(b.municipality.beneficiaryGroups ?? []).map((g) => ({
+        id: f.groupIds.get(`${b.municipality.code}/${g.key}`)!,
+        type: "BeneficiaryGroup",
+        text: `${g.nameJa} ${g.nameEn}`,
+      })),
     ]);
     named = [...new Map(named.filter((n) => n.id).map((n) => [n.id, n])).values()];
   });

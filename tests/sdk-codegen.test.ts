@@ -37,7 +37,9 @@ describe("SDK code generation", () => {
     const used = new Set(
       Object.values(documents).flatMap((document) =>
         document.definitions.flatMap((d) =>
-          d.kind === Kind.OPERATION_DEFINITION ? (d as OperationDefinitionNode).selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD ? [s.name.value] : [])) : [],
+          d.kind === Kind.OPERATION_DEFINITION
+            ? (d as OperationDefinitionNode).selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD ? [s.name.value] : []))
+            : [],
         ),
       ),
     );

@@ -6,25 +6,22 @@ import { readFileSync } from "node:fs";
 import { usePersistedOperations } from "@graphql-yoga/plugin-persisted-operations";
 import { createYoga } from "graphql-yoga";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  createClient,
-  GraphQLResponseError,
-  HttpError,
-  NetworkError,
-  operations,
-  PaginationError,
-  WelfareGraphError,
-} from "../packages/sdk/src/index.ts";
+import { createClient, GraphQLResponseError, HttpError, NetworkError, operations, PaginationError, WelfareGraphError } from "../packages/sdk/src/index.ts";
 import { createContext } from "../packages/server/src/graphql/context.ts";
 import { schema } from "../packages/server/src/graphql/schema/index.ts";
 import { startTestApp, type TestApp } from "./support/app.ts";
 import { engines } from "./support/databases.ts";
 import { type Listening, listen } from "./support/listen.ts";
 
-const manifest: Record<string, string> = JSON.parse(readFileSync(new URL("../packages/sdk/src/__generated__/persisted-documents.json", import.meta.url), "utf8"));
+const manifest: Record<string, string> = JSON.parse(
+  readFileSync(new URL("../packages/sdk/src/__generated__/persisted-documents.json", import.meta.url), "utf8"),
+);
 
 /** A fetch that answers every request with the given body: a proxy, not a GraphQL server. */
-const answering = (status: number, body: string, contentType = "text/html") => async () => new Response(body, { status, headers: { "content-type": contentType } });
+const answering =
+  (status: number, body: string, contentType = "text/html") =>
+  async () =>
+    new Response(body, { status, headers: { "content-type": contentType } });
 
 describe.each(engines())("SDK transport on %s", (kind) => {
   let t: TestApp;
@@ -156,7 +153,9 @@ describe.each(engines())("SDK transport on %s", (kind) => {
   });
 
   it("stops with PaginationError when a server repeats its cursor", async () => {
-    const stuck = { data: { fiscalYears: { totalCount: 9, pageInfo: { hasNextPage: true, hasPreviousPage: false, startCursor: "c", endCursor: "c" }, nodes: [] } } };
+    const stuck = {
+      data: { fiscalYears: { totalCount: 9, pageInfo: { hasNextPage: true, hasPreviousPage: false, startCursor: "c", endCursor: "c" }, nodes: [] } },
+    };
     const client = createClient({ url: "http://localhost/graphql", fetch: answering(200, JSON.stringify(stuck), "application/json") });
     let pages = 0;
     const error = await (async () => {
@@ -167,7 +166,11 @@ describe.each(engines())("SDK transport on %s", (kind) => {
   });
 
   it("persisted operations: the manifest hashes the exact text the client sends", () => {
-    expect(Object.keys(manifest).sort()).toEqual(Object.values(operations).map((op) => op.sha256).sort());
+    expect(Object.keys(manifest).sort()).toEqual(
+      Object.values(operations)
+        .map((op) => op.sha256)
+        .sort(),
+    );
     for (const op of Object.values(operations)) {
       expect(manifest[op.sha256]).toBe(op.document);
       expect(createHash("sha256").update(op.document).digest("hex")).toBe(op.sha256);
@@ -179,7 +182,9 @@ describe.each(engines())("SDK transport on %s", (kind) => {
       createYoga({
         schema,
         context: () => createContext(t.database.db),
-        plugins: [usePersistedOperations({ allowArbitraryOperations: options.allowArbitraryOperations, getPersistedOperation: (hash) => options.store[hash] ?? null })],
+        plugins: [
+          usePersistedOperations({ allowArbitraryOperations: options.allowArbitraryOperations, getPersistedOperation: (hash) => options.store[hash] ?? null }),
+        ],
       });
     const via = (app: ReturnType<typeof persistedApp>) => async (input: string, init: RequestInit) => {
       requests.push({ headers: new Headers(init.headers), body: JSON.parse(String(init.body)) });

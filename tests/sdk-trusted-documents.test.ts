@@ -2,7 +2,7 @@
 // every SDK operation runs by hash alone, and text the manifest lacks is refused.
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GraphQLResponseError, createClient } from "../packages/sdk/src/index.ts";
+import { createClient, GraphQLResponseError } from "../packages/sdk/src/index.ts";
 import { appOptionsFromEnv } from "../packages/server/src/config.ts";
 import { startTestApp, type TestApp } from "./support/app.ts";
 import { engines } from "./support/databases.ts";
@@ -28,7 +28,9 @@ describe.each(engines())("SDK persisted operations against trusted-documents mod
   });
 
   it("refuses the same operation sent as text", async () => {
-    const error = await client(false).departments({ first: 3 }).catch((e: unknown) => e);
+    const error = await client(false)
+      .departments({ first: 3 })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GraphQLResponseError);
     expect((error as GraphQLResponseError).errors[0]?.extensions?.code).toBe("PERSISTED_QUERY_ONLY");
   });

@@ -3,14 +3,14 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  createClient,
   type OperationName,
+  operations,
   ProjectOrderField,
   SearchableType,
   SortDirection,
   SpendingDimension,
   UsageDimension,
-  createClient,
-  operations,
   type WelfareGraphClient,
 } from "../packages/sdk/src/index.ts";
 import { startTestApp, type TestApp } from "./support/app.ts";
@@ -44,7 +44,14 @@ describe.each(engines())("the SDK against the server on %s", (kind) => {
     const rows = await db()
       .selectFrom("department")
       .innerJoin("municipality", "municipality.code", "department.municipality_code")
-      .select(["department.municipality_code", "department.id", "department.key", "department.name_ja", "department.name_en", "municipality.name_ja as municipality_name"])
+      .select([
+        "department.municipality_code",
+        "department.id",
+        "department.key",
+        "department.name_ja",
+        "department.name_en",
+        "municipality.name_ja as municipality_name",
+      ])
       .orderBy("department.municipality_code")
       .orderBy("department.sort_order")
       .orderBy("department.id")
@@ -75,7 +82,14 @@ describe.each(engines())("the SDK against the server on %s", (kind) => {
   it("departmentsWithProjects: each department's projects as the project table holds them", async () => {
     covered.add("departmentsWithProjects");
     const { departments } = await client.departmentsWithProjects({ first: 100 });
-    const projects = await db().selectFrom("project").selectAll().orderBy("fiscal_year", "desc").orderBy("document_id").orderBy("sort_order").orderBy("id").execute();
+    const projects = await db()
+      .selectFrom("project")
+      .selectAll()
+      .orderBy("fiscal_year", "desc")
+      .orderBy("document_id")
+      .orderBy("sort_order")
+      .orderBy("id")
+      .execute();
     const byKey = new Map(projects.map((p) => [keyOf(p), p]));
     expect(departments.nodes.length).toBeGreaterThan(0);
     let seen = 0;
@@ -109,8 +123,17 @@ describe.each(engines())("the SDK against the server on %s", (kind) => {
     covered.add("projects");
     const rows = await db()
       .selectFrom("project")
-      .innerJoin("department", (join) => join.onRef("department.municipality_code", "=", "project.municipality_code").onRef("department.id", "=", "project.department_id"))
-      .select(["project.municipality_code", "project.id", "project.name_ja", "project.amount_thousand_yen", "project.department_id", "department.name_ja as department_name"])
+      .innerJoin("department", (join) =>
+        join.onRef("department.municipality_code", "=", "project.municipality_code").onRef("department.id", "=", "project.department_id"),
+      )
+      .select([
+        "project.municipality_code",
+        "project.id",
+        "project.name_ja",
+        "project.amount_thousand_yen",
+        "project.department_id",
+        "department.name_ja as department_name",
+      ])
       .orderBy("project.municipality_code")
       .orderBy("project.fiscal_year", "desc")
       .orderBy("project.document_id")
@@ -123,7 +146,9 @@ describe.each(engines())("the SDK against the server on %s", (kind) => {
       rows.map((r) => [keyOf(r), r.name_ja, r.amount_thousand_yen, `${r.municipality_code}:${r.department_id}`, r.department_name]),
     );
     const amounts = nodes.flatMap((p) => (p.amountThousandYen === null ? [] : [BigInt(p.amountThousandYen)]));
-    const [{ total }] = await sql<{ total: string }>`select sum(amount_thousand_yen)::text as total from project`.execute(db()).then((r) => r.rows as [{ total: string }]);
+    const [{ total }] = await sql<{ total: string }>`select sum(amount_thousand_yen)::text as total from project`
+      .execute(db())
+      .then((r) => r.rows as [{ total: string }]);
     expect(amounts.reduce((a, b) => a + b, 0n).toString()).toBe(total);
   });
 
@@ -141,7 +166,12 @@ describe.each(engines())("the SDK against the server on %s", (kind) => {
     const { project } = await client.project({ id });
     expect(project).not.toBeNull();
 
-    const row = await db().selectFrom("project").selectAll().where("municipality_code", "=", target.municipality_code).where("id", "=", target.id).executeTakeFirstOrThrow();
+    const row = await db()
+      .selectFrom("project")
+      .selectAll()
+      .where("municipality_code", "=", target.municipality_code)
+      .where("id", "=", target.id)
+      .executeTakeFirstOrThrow();
     expect(project!.name).toBe(row.name_ja);
     expect(decodeId(project!.department.id).key).toBe(`${row.municipality_code}:${row.department_id}`);
     expect(project!.source.page).toBe(row.page);
@@ -158,7 +188,16 @@ describe.each(engines())("the SDK against the server on %s", (kind) => {
       .execute();
     expect(project!.beneficiaries.totalCount).toBe(beneficiaries.length);
     expect(
-      project!.beneficiaries.nodes.map((b) => ({ value: Number(b.value), unit: b.unit, isTotal: b.isTotal, asOf: b.asOf, note: b.note, group: b.group.name, label: b.label, ward: b.ward?.name ?? null })),
+      project!.beneficiaries.nodes.map((b) => ({
+        value: Number(b.value),
+        unit: b.unit,
+        isTotal: b.isTotal,
+        asOf: b.asOf,
+        note: b.note,
+        group: b.group.name,
+        label: b.label,
+        ward: b.ward?.name ?? null,
+      })),
     ).toEqual(
       beneficiaries.map((b) => ({
         value: Number(b.value),
@@ -186,7 +225,14 @@ describe.each(engines())("the SDK against the server on %s", (kind) => {
       usage.map((u) => [u.metric, u.label_ja, u.category_ja, Number(u.value), u.unit, u.fiscal_year, u.ward_name]),
     );
 
-    const lineItems = await db().selectFrom("project").select(["municipality_code", "id", "name_ja"]).where("municipality_code", "=", row.municipality_code).where("parent_id", "=", row.id).orderBy("sort_order").orderBy("id").execute();
+    const lineItems = await db()
+      .selectFrom("project")
+      .select(["municipality_code", "id", "name_ja"])
+      .where("municipality_code", "=", row.municipality_code)
+      .where("parent_id", "=", row.id)
+      .orderBy("sort_order")
+      .orderBy("id")
+      .execute();
     expect(project!.lineItems.nodes.map((p) => [decodeId(p.id).key, p.name])).toEqual(lineItems.map((p) => [keyOf(p), p.name_ja]));
 
     const missing = await client.project({ id: Buffer.from("Project:431001:999999999").toString("base64") });
@@ -269,12 +315,24 @@ describe.each(engines())("the SDK against the server on %s", (kind) => {
     covered.add("documents");
     const years = await db().selectFrom("fiscal_year").selectAll().orderBy("year", "desc").execute();
     const { fiscalYears } = await client.fiscalYears();
-    expect(fiscalYears.nodes.map((y) => [y.year, y.eraLabel, y.startsOn, y.endsOn])).toEqual(years.map((y) => [y.year, y.era_label, `${y.year}-04-01`, `${y.year + 1}-03-31`]));
+    expect(fiscalYears.nodes.map((y) => [y.year, y.eraLabel, y.startsOn, y.endsOn])).toEqual(
+      years.map((y) => [y.year, y.era_label, `${y.year}-04-01`, `${y.year + 1}-03-31`]),
+    );
 
     const rows = await db().selectFrom("source_document").selectAll().orderBy("fiscal_year", "desc").orderBy("municipality_code").orderBy("id").execute();
     const { documents } = await client.documents({ first: 100 });
     expect(documents.totalCount).toBe(rows.length);
-    expect(documents.nodes.map((d) => ({ key: decodeId(d.id).key, slug: d.slug, title: d.title, pageCount: d.pageCount, sourceFile: d.sourceFile, year: d.fiscalYear.year, importedAt: d.importedAt }))).toEqual(
+    expect(
+      documents.nodes.map((d) => ({
+        key: decodeId(d.id).key,
+        slug: d.slug,
+        title: d.title,
+        pageCount: d.pageCount,
+        sourceFile: d.sourceFile,
+        year: d.fiscalYear.year,
+        importedAt: d.importedAt,
+      })),
+    ).toEqual(
       rows.map((r) => ({
         key: keyOf(r),
         slug: r.key,
@@ -308,17 +366,30 @@ describe.each(engines())("the SDK against the server on %s", (kind) => {
     const sum = counted.reduce((acc, r) => acc + BigInt(r.amount_thousand_yen as string), 0n);
     expect(projects.aggregate.sum.amountThousandYen).toBe(sum.toString());
     expect(projects.aggregate.count).toBe(counted.length);
-    expect(projects.aggregate.max.amountThousandYen).toBe(String(counted.map((r) => BigInt(r.amount_thousand_yen as string)).reduce((a, b) => (a > b ? a : b))));
+    expect(projects.aggregate.max.amountThousandYen).toBe(
+      String(counted.map((r) => BigInt(r.amount_thousand_yen as string)).reduce((a, b) => (a > b ? a : b))),
+    );
   });
 
   it("projectSeries: a project's amount per fiscal year of its series key", async () => {
     covered.add("projectSeries");
-    const row = await db().selectFrom("project").select(["municipality_code", "id", "key", "fiscal_year", "amount_thousand_yen"]).where("amount_thousand_yen", "is not", null).orderBy("id").executeTakeFirstOrThrow();
+    const row = await db()
+      .selectFrom("project")
+      .select(["municipality_code", "id", "key", "fiscal_year", "amount_thousand_yen"])
+      .where("amount_thousand_yen", "is not", null)
+      .orderBy("id")
+      .executeTakeFirstOrThrow();
     const id = Buffer.from(`Project:${keyOf(row)}`).toString("base64");
     const { project } = await client.projectSeries({ id });
     expect(project?.seriesKey).toBe(row.key);
     expect(project?.series).toEqual([
-      { fiscalYear: { year: row.fiscal_year, eraLabel: "令和5年度" }, amountThousandYen: String(row.amount_thousand_yen), changeThousandYen: null, changeRatio: null, hasPreviousYear: false },
+      {
+        fiscalYear: { year: row.fiscal_year, eraLabel: "令和5年度" },
+        amountThousandYen: String(row.amount_thousand_yen),
+        changeThousandYen: null,
+        changeRatio: null,
+        hasPreviousYear: false,
+      },
     ]);
   });
 
@@ -337,16 +408,15 @@ describe.each(engines())("the SDK against the server on %s", (kind) => {
   it("spending and usageTotals: sums per department and per ward as the tables hold them", async () => {
     covered.add("spending");
     covered.add("usageTotals");
-    const departments = await db()
-      .selectFrom("department")
-      .select(["municipality_code", "id", "name_ja"])
-      .execute();
+    const departments = await db().selectFrom("department").select(["municipality_code", "id", "name_ja"]).execute();
     const { spending } = await client.spending({ groupBy: [SpendingDimension.DEPARTMENT], first: 100 });
     expect(spending.totalCount).toBe(departments.length);
     const byName = new Map(spending.nodes.map((b) => [b.department?.name, b.sum.amountThousandYen]));
     const welfarePolicy = await db()
       .selectFrom("project")
-      .innerJoin("department", (j) => j.onRef("department.municipality_code", "=", "project.municipality_code").onRef("department.id", "=", "project.department_id"))
+      .innerJoin("department", (j) =>
+        j.onRef("department.municipality_code", "=", "project.municipality_code").onRef("department.id", "=", "project.department_id"),
+      )
       .select(sql<string>`sum(project.amount_thousand_yen)::text`.as("sum"))
       .where("department.name_ja", "=", "健康福祉政策課")
       .where("project.is_relisted", "=", false)
@@ -363,7 +433,10 @@ describe.each(engines())("the SDK against the server on %s", (kind) => {
       .groupBy(["ward.name_ja", "usage_figure.unit"])
       .execute();
     const { usageTotals } = await client.usageTotals({ groupBy: [UsageDimension.WARD], first: 100 });
-    const got = usageTotals.nodes.filter((b) => b.ward).map((b) => `${b.ward?.name}|${b.unit}|${Number(b.sum)}`).sort();
+    const got = usageTotals.nodes
+      .filter((b) => b.ward)
+      .map((b) => `${b.ward?.name}|${b.unit}|${Number(b.sum)}`)
+      .sort();
     expect(got).toEqual(wardRows.map((r) => `${r.name_ja}|${r.unit}|${Number(r.sum)}`).sort());
   });
 

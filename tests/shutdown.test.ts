@@ -48,7 +48,15 @@ describe.runIf(engines().includes("postgres"))("SIGTERM on the server process", 
     const port = await freePort();
     child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
       cwd: serverDir,
-      env: { ...process.env, DATABASE_URL: database.url, PORT: String(port), HOST: "127.0.0.1", STATEMENT_TIMEOUT_MS: "60000", SHUTDOWN_TIMEOUT_MS: "30000", DB_APPLICATION_NAME: applicationName },
+      env: {
+        ...process.env,
+        DATABASE_URL: database.url,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        STATEMENT_TIMEOUT_MS: "60000",
+        SHUTDOWN_TIMEOUT_MS: "30000",
+        DB_APPLICATION_NAME: applicationName,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     child.stdout!.on("data", (chunk) => output.push(String(chunk)));
@@ -87,7 +95,9 @@ describe.runIf(engines().includes("postgres"))("SIGTERM on the server process", 
     const code = await exited;
     expect(code, output.join("")).toBe(0);
     expect(output.join("")).toContain("stopped");
-    const { rows } = await holder.query("select count(*) as n from pg_stat_activity where datname = current_database() and application_name = $1", [applicationName]);
+    const { rows } = await holder.query("select count(*) as n from pg_stat_activity where datname = current_database() and application_name = $1", [
+      applicationName,
+    ]);
     expect(Number(rows[0].n)).toBe(0);
   });
 });

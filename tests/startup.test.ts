@@ -5,8 +5,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { prepareDatabase } from "../packages/server/src/app-database.ts";
 import { createDatabase, type DatabaseOptions } from "../packages/server/src/db/database.ts";
-import { createTestDatabase } from "./support/databases.ts";
-import { engines } from "./support/databases.ts";
+import { createTestDatabase, engines } from "./support/databases.ts";
 
 /** What main.ts does at start: open, then migrate and load in the background until done. */
 async function openDatabase(options: DatabaseOptions) {
@@ -14,7 +13,15 @@ async function openDatabase(options: DatabaseOptions) {
   return { handle, loaded: await prepareDatabase(handle).done };
 }
 
-const countProjects = async (db: any) => Number((await db.selectFrom("project").select((eb: any) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
+const countProjects = async (db: any) =>
+  Number(
+    (
+      await db
+        .selectFrom("project")
+        .select((eb: any) => eb.fn.countAll().as("n"))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe("startup on an embedded PGlite data folder", () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), "wg-pglite-"));

@@ -1,6 +1,7 @@
 // A migrated database loaded with the bundled dataset, and the Yoga app over it.
-import type { DatabaseKind } from "../../packages/server/src/db/database.ts";
+
 import { loadBundledDataset } from "../../packages/server/src/app-database.ts";
+import type { DatabaseKind } from "../../packages/server/src/db/database.ts";
 import { type App, type AppOptions, createApp } from "../../packages/server/src/yoga.ts";
 import { createTestDatabase, type TestDatabase } from "./databases.ts";
 

@@ -17,7 +17,18 @@ export interface FlatProject {
   groups: Set<string>;
   usageWards: Set<string>;
   usageMetrics: Set<string>;
-  usage: Array<{ metric: string; label: string; labelEn: string; unit: string; ward: string | null; fiscalYear: number; value: string; isTotal: boolean; asOf: string | null; category: string | null }>;
+  usage: Array<{
+    metric: string;
+    label: string;
+    labelEn: string;
+    unit: string;
+    ward: string | null;
+    fiscalYear: number;
+    value: string;
+    isTotal: boolean;
+    asOf: string | null;
+    category: string | null;
+  }>;
   /** Position in its document, 1-based (sort_order). */
   position: number;
   /** Order of its document among all documents imported (ids follow import order). */

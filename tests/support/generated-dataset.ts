@@ -66,19 +66,57 @@ export function generateDataset(options: GeneratedOptions = {}): LoadedDataset {
           const topic = pick(topics);
           const amount = random() < 0.1 ? null : d === 0 && i < 3 ? 9_000_000_000_000_000 - i : Math.floor(random() * 5_000_000);
           const flagRoll = random();
-          const flags = flagRoll < 0.1 ? ["NEW" as const] : flagRoll < 0.2 ? ["EXPANDED" as const] : flagRoll < 0.25 ? ["RELISTED" as const] : flagRoll < 0.28 ? ["NEW" as const, "EXPANDED" as const] : undefined;
+          const flags =
+            flagRoll < 0.1
+              ? ["NEW" as const]
+              : flagRoll < 0.2
+                ? ["EXPANDED" as const]
+                : flagRoll < 0.25
+                  ? ["RELISTED" as const]
+                  : flagRoll < 0.28
+                    ? ["NEW" as const, "EXPANDED" as const]
+                    : undefined;
           const ward = municipality.wards?.length && random() < 0.5 ? pick(wards).key : undefined;
           const usage: NonNullable<DepartmentFile["projects"][number]["usage"]> = [];
           const m = pick(metrics);
-          if (random() < 0.6) usage.push({ label: m.label, labelEn: m.labelEn, metric: m.metric, value: m.unit === "PERCENT" ? "87.5" : String(Math.floor(random() * 900) + 1), unit: m.unit, ward });
+          if (random() < 0.6)
+            usage.push({
+              label: m.label,
+              labelEn: m.labelEn,
+              metric: m.metric,
+              value: m.unit === "PERCENT" ? "87.5" : String(Math.floor(random() * 900) + 1),
+              unit: m.unit,
+              ward,
+            });
           if (municipality.wards?.length && random() < 0.3) {
             // A ward breakdown with its stated total.
-            const parts = wards.map((w) => ({ label: `利用者数（${w.nameJa}）`, labelEn: `Users (${w.nameEn})`, metric: "ward-users", value: `${Math.floor(random() * 100)}.5`, unit: "PEOPLE", ward: w.key }));
+            const parts = wards.map((w) => ({
+              label: `利用者数（${w.nameJa}）`,
+              labelEn: `Users (${w.nameEn})`,
+              metric: "ward-users",
+              value: `${Math.floor(random() * 100)}.5`,
+              unit: "PEOPLE",
+              ward: w.key,
+            }));
             const total = parts.reduce((s, p) => s + Number(p.value), 0).toFixed(1);
-            usage.push(...parts, { label: "利用者数合計", labelEn: "Users in total", metric: "ward-users", value: total, unit: "PEOPLE", totalOf: ["ward-users"] });
+            usage.push(...parts, {
+              label: "利用者数合計",
+              labelEn: "Users in total",
+              metric: "ward-users",
+              value: total,
+              unit: "PEOPLE",
+              totalOf: ["ward-users"],
+            });
           }
           if (year === 2023 && random() < 0.2) {
-            usage.push({ label: m.label, labelEn: m.labelEn, metric: m.metric, value: String(Math.floor(random() * 900) + 1), unit: m.unit === "PERCENT" ? "CASES" : m.unit, fiscalYear: 2020 });
+            usage.push({
+              label: m.label,
+              labelEn: m.labelEn,
+              metric: m.metric,
+              value: String(Math.floor(random() * 900) + 1),
+              unit: m.unit === "PERCENT" ? "CASES" : m.unit,
+              fiscalYear: 2020,
+            });
           }
           const beneficiaries = random() < 0.5 ? [{ group: pick(groups).key, value: String(Math.floor(random() * 5000)), unit: "PEOPLE", ward }] : undefined;
           const lineItems =
@@ -113,7 +151,14 @@ export function generateDataset(options: GeneratedOptions = {}): LoadedDataset {
       bundles.push({
         dir: `${municipality.code}/${year}`,
         municipality,
-        document: { key: `welfare-report-${year}`, titleJa: `${year}年度 福祉事業報告`, titleEn: `Welfare report ${year}`, fiscalYear: year, eraLabel: `令和${year - 2018}年度`, pageCount: 10 },
+        document: {
+          key: `welfare-report-${year}`,
+          titleJa: `${year}年度 福祉事業報告`,
+          titleEn: `Welfare report ${year}`,
+          fiscalYear: year,
+          eraLabel: `令和${year - 2018}年度`,
+          pageCount: 10,
+        },
         departments,
       });
     }

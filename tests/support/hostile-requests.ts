@@ -30,7 +30,13 @@ function random(seed: number) {
 const json = { "content-type": "application/json", accept: "application/graphql-response+json" };
 
 function post(kind: string, body: unknown, headers: Record<string, string> = json): HostileRequest {
-  return { kind, method: "POST", path: "/graphql", headers, body: typeof body === "string" || body instanceof Uint8Array ? (body as string | Uint8Array<ArrayBuffer>) : JSON.stringify(body) };
+  return {
+    kind,
+    method: "POST",
+    path: "/graphql",
+    headers,
+    body: typeof body === "string" || body instanceof Uint8Array ? (body as string | Uint8Array<ArrayBuffer>) : JSON.stringify(body),
+  };
 }
 
 const connections = ["departments", "projects", "municipalities", "beneficiaryGroups", "documents", "fiscalYears"];
@@ -58,7 +64,7 @@ export function hostileRequests(options: { perKind: number; seed?: number; ids: 
 
   repeat("alias flood", () => {
     const n = r.int(31, 2_400);
-    const field = r.pick(["__typename", "departments(first: 100) { totalCount }", "municipality(code: \"431001\") { name }"]);
+    const field = r.pick(["__typename", "departments(first: 100) { totalCount }", 'municipality(code: "431001") { name }']);
     return post("", { query: `{ ${Array.from({ length: n }, (_, i) => `a${i}: ${field}`).join(" ")} }` });
   });
 
@@ -80,7 +86,9 @@ export function hostileRequests(options: { perKind: number; seed?: number; ids: 
     // n + n² + n³ > 500,000 from n = 80 on.
     const size = r.int(80, 100);
     const inner = r.pick(["usage", "beneficiaries", "lineItems"]);
-    return post("", { query: `{ departments(first: ${size}) { nodes { projects(first: ${size}) { nodes { ${inner}(first: ${size}) { nodes { __typename } } } } } } }` });
+    return post("", {
+      query: `{ departments(first: ${size}) { nodes { projects(first: ${size}) { nodes { ${inner}(first: ${size}) { nodes { __typename } } } } } } }`,
+    });
   });
 
   repeat("huge ID list", () => {
@@ -119,13 +127,13 @@ export function hostileRequests(options: { perKind: number; seed?: number; ids: 
       valid.slice(0, r.int(1, valid.length - 1)),
       "null",
       "[]",
-      "\"just a string\"",
+      '"just a string"',
       String(r.int(0, 1e6)),
-      "{\"query\": 5}",
-      "{\"query\": \"{ __typename }\", \"variables\": \"not an object\"}",
-      "{\"query\": \"{ __typename }\", \"extensions\": [1]}",
+      '{"query": 5}',
+      '{"query": "{ __typename }", "variables": "not an object"}',
+      '{"query": "{ __typename }", "extensions": [1]}',
       `${"[".repeat(100_00)}${"]".repeat(100_00)}`,
-      "{\"query\": \"{ __typename }\", \"unexpected\": 1}",
+      '{"query": "{ __typename }", "unexpected": 1}',
       "\u0000\u0001\u0002",
       "",
     ];
@@ -133,7 +141,16 @@ export function hostileRequests(options: { perKind: number; seed?: number; ids: 
   });
 
   repeat("wrong content type", (i) => {
-    const types = ["text/plain", "application/xml", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "", "application/jsonp", "image/png", "json"];
+    const types = [
+      "text/plain",
+      "application/xml",
+      "application/x-www-form-urlencoded",
+      "multipart/form-data; boundary=x",
+      "",
+      "application/jsonp",
+      "image/png",
+      "json",
+    ];
     const type = types[i % types.length]!;
     const headers: Record<string, string> = { accept: "application/graphql-response+json" };
     if (type) headers["content-type"] = type;
@@ -172,7 +189,7 @@ export function hostileRequests(options: { perKind: number; seed?: number; ids: 
   });
 
   repeat("syntax and validation garbage", () => {
-    const alphabet = ["{", "}", "(", ")", ":", "$", "@", "...", "query", "fragment", "on", "departments", "\"", "#", "!", "[", "]", "=", "1", "x"];
+    const alphabet = ["{", "}", "(", ")", ":", "$", "@", "...", "query", "fragment", "on", "departments", '"', "#", "!", "[", "]", "=", "1", "x"];
     const soup = Array.from({ length: r.int(1, 300) }, () => r.pick(alphabet)).join(" ");
     const variants = [
       soup,

@@ -3,7 +3,7 @@
 // over GraphQL; expectations come from the flattened dataset (expectations.ts).
 import path from "node:path";
 import type { DatabaseKind } from "../../packages/server/src/db/database.ts";
-import { loadDataset, type LoadedDataset } from "../../packages/server/src/import/load.ts";
+import { type LoadedDataset, loadDataset } from "../../packages/server/src/import/load.ts";
 import { importDataset } from "../../packages/server/src/import/write.ts";
 import { startTestApp, type TestApp } from "./app.ts";
 import { type FlatProject, flatten, id } from "./expectations.ts";
@@ -42,7 +42,10 @@ export async function startQueryFixture(kind: DatabaseKind, name: DatasetName): 
   const rowIds = new Map<string, bigint>();
   let after: string | null = null;
   for (;;) {
-    const { body } = (await t.graphql(`query($after: String) { projects(first: 100, after: $after) { nodes { id seriesKey fiscalYear { year } municipality { code } } pageInfo { hasNextPage endCursor } } }`, { after })) as any;
+    const { body } = (await t.graphql(
+      `query($after: String) { projects(first: 100, after: $after) { nodes { id seriesKey fiscalYear { year } municipality { code } } pageInfo { hasNextPage endCursor } } }`,
+      { after },
+    )) as any;
     for (const n of body.data.projects.nodes) {
       const key = id({ municipalityCode: n.municipality.code, fiscalYear: n.fiscalYear.year, key: n.seriesKey });
       projectIds.set(key, n.id);
@@ -70,7 +73,11 @@ export async function startQueryFixture(kind: DatabaseKind, name: DatasetName): 
 }
 
 /** Every node of a project list, page by page (100 at a time) through cursors. */
-export async function allProjects(t: TestApp, args: { where?: unknown; orderBy?: unknown }, select = "seriesKey fiscalYear { year } municipality { code } amountThousandYen name") {
+export async function allProjects(
+  t: TestApp,
+  args: { where?: unknown; orderBy?: unknown },
+  select = "seriesKey fiscalYear { year } municipality { code } amountThousandYen name",
+) {
   const nodes: any[] = [];
   let after: string | null = null;
   let totalCount = -1;

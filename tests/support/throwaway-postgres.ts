@@ -55,9 +55,7 @@ export async function createThrowawayPostgres(): Promise<ThrowawayPostgres> {
   const asRoot = process.getuid?.() === 0;
   const run = (program: string, args: string[]) => {
     const command = path.join(bin, program);
-    return asRoot
-      ? execFileSync("runuser", ["-u", "postgres", "--", command, ...args], { stdio: "pipe" })
-      : execFileSync(command, args, { stdio: "pipe" });
+    return asRoot ? execFileSync("runuser", ["-u", "postgres", "--", command, ...args], { stdio: "pipe" }) : execFileSync(command, args, { stdio: "pipe" });
   };
   const dir = mkdtempSync(path.join(tmpdir(), "wg-pg-"));
   if (asRoot) {

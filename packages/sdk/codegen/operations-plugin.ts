@@ -8,9 +8,9 @@ import {
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
-  getNamedType,
   type GraphQLField,
   type GraphQLSchema,
+  getNamedType,
   isObjectType,
   Kind,
   type OperationDefinitionNode,
@@ -162,7 +162,10 @@ function renderModule(operations: CompiledOperation[], typesModule: string): str
   lines.push("} as const;", "", "/** Result and variables types of every operation, by client method name. */", "export interface OperationTypes {");
   for (const op of operations) {
     const type = `${op.name}${suffix[op.kind]}`;
-    const doc = [...(op.description ? [op.description.replaceAll("*/", "*\\/"), ""] : []), `Operation \`${op.name}\` (src/operations); resolves to its \`data\`.`];
+    const doc = [
+      ...(op.description ? [op.description.replaceAll("*/", "*\\/"), ""] : []),
+      `Operation \`${op.name}\` (src/operations); resolves to its \`data\`.`,
+    ];
     lines.push("  /**", ...doc.map((line) => (line ? `   * ${line}` : "   *")), "   */");
     lines.push(`  ${op.method}: { result: Types.${type}; variables: Types.${type}Variables };`);
   }

@@ -10,11 +10,11 @@ import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { CompiledQuery, type Kysely, sql } from "kysely";
 import pg from "pg";
-import { createDatabase, type DatabaseHandle, type DatabaseKind } from "../src/db/database.ts";
-import { migrateToLatest } from "../src/db/migrate.ts";
 import { encodeCursor } from "../src/data/pagination.ts";
 import { projectOrder } from "../src/data/project-query.ts";
 import { reportOrder } from "../src/data/projects.ts";
+import { createDatabase, type DatabaseHandle, type DatabaseKind } from "../src/db/database.ts";
+import { migrateToLatest } from "../src/db/migrate.ts";
 import { createApp } from "../src/yoga.ts";
 import { generateSyntheticProjects } from "./synthetic.ts";
 
@@ -80,7 +80,9 @@ async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number 
 }
 
 async function explain(db: Kysely<any>, statement: { sql: string; parameters: readonly unknown[] }): Promise<string[]> {
-  const result = await db.executeQuery<{ "QUERY PLAN": string }>(CompiledQuery.raw(`explain (analyze, costs off, timing off) ${statement.sql}`, [...statement.parameters]));
+  const result = await db.executeQuery<{ "QUERY PLAN": string }>(
+    CompiledQuery.raw(`explain (analyze, costs off, timing off) ${statement.sql}`, [...statement.parameters]),
+  );
   return result.rows.map((r) => r["QUERY PLAN"]);
 }
 
@@ -141,17 +143,25 @@ async function run(kind: DatabaseKind) {
       const plan = await explain(db, statement);
       const usesIndex = plan.some((l) => /Bitmap Index Scan on project_search_idx/.test(l));
       const seq = plan.some((l) => /Seq Scan on project\b/.test(l));
-      console.log(`  ${q.padEnd(10, "　")} ${ms(r.ms).padStart(10)}  ${String(r.data.search.totalCount).padStart(7)} hits  ${usesIndex && !seq ? "index scan" : "NO INDEX"}`);
+      console.log(
+        `  ${q.padEnd(10, "　")} ${ms(r.ms).padStart(10)}  ${String(r.data.search.totalCount).padStart(7)} hits  ${usesIndex && !seq ? "index scan" : "NO INDEX"}`,
+      );
       if (q === "里親") for (const line of outline(plan)) console.log(`      ${line}`);
     }
 
     console.log("\n  keyset pages (first: 20): page 1 vs page 500 (cursor of row 9,980), median of 7");
-    const cursorAt = async (orderBy: Array<{ field: "AMOUNT" | "NAME" | "FISCAL_YEAR" | "REPORT_ORDER"; direction: "asc" | "desc" }> | null, offset: number) => {
+    const cursorAt = async (
+      orderBy: Array<{ field: "AMOUNT" | "NAME" | "FISCAL_YEAR" | "REPORT_ORDER"; direction: "asc" | "desc" }> | null,
+      offset: number,
+    ) => {
       const terms = projectOrder(orderBy, "orderBy") ?? reportOrder;
       const row = await sql<Record<string, string | number>>`
         select ${sql.join(terms.map((t, i) => sql`${t.expression} as ${sql.ref(`o${i}`)}`))} from project
         order by ${sql.join(terms.map((t) => sql`${t.expression} ${sql.raw(t.direction)}`))} offset ${offset} limit 1`.execute(db);
-      return encodeCursor(terms, terms.map((_, i) => row.rows[0]![`o${i}`]!));
+      return encodeCursor(
+        terms,
+        terms.map((_, i) => row.rows[0]![`o${i}`]!),
+      );
     };
     for (const [name, orderBy, gqlOrder] of [
       ["amount, largest first", [{ field: "AMOUNT", direction: "desc" }], `[{field: AMOUNT, direction: DESC}]`],
@@ -176,8 +186,14 @@ async function run(kind: DatabaseKind) {
 
     console.log("\n  aggregates (one statement each), median of 7");
     for (const [name, query] of [
-      ["projects aggregate, all", `{ projects(first: 1) { aggregate { count sum { amountThousandYen } avg { amountThousandYen } min { amountThousandYen } max { amountThousandYen } } } }`],
-      ["projects aggregate, one year", `{ projects(first: 1, where: { fiscalYears: [2020] }) { aggregate { count sum { amountThousandYen } avg { amountThousandYen } } } }`],
+      [
+        "projects aggregate, all",
+        `{ projects(first: 1) { aggregate { count sum { amountThousandYen } avg { amountThousandYen } min { amountThousandYen } max { amountThousandYen } } } }`,
+      ],
+      [
+        "projects aggregate, one year",
+        `{ projects(first: 1, where: { fiscalYears: [2020] }) { aggregate { count sum { amountThousandYen } avg { amountThousandYen } } } }`,
+      ],
       ["spending by department × year", `{ spending(groupBy: [DEPARTMENT, FISCAL_YEAR], first: 20) { totalCount nodes { count sum { amountThousandYen } } } }`],
       ["spending by flag", `{ spending(groupBy: [FLAG], includeRelisted: true) { nodes { flag count sum { amountThousandYen } } } }`],
     ] as const) {

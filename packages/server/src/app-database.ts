@@ -1,13 +1,16 @@
 // Opens the configured database, migrates it, and loads the bundled dataset into an empty one.
 import { bundledDataFolder } from "./config.ts";
-import { classifyDatabaseError } from "./db/database-errors.ts";
 import type { DatabaseHandle } from "./db/database.ts";
+import { classifyDatabaseError } from "./db/database-errors.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import { DatasetInvalidError, loadDataset } from "./import/load.ts";
 import { type ImportSummary, importDataset } from "./import/write.ts";
 
 export async function isEmpty(handle: DatabaseHandle): Promise<boolean> {
-  const row = await handle.db.selectFrom("source_document").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const row = await handle.db
+    .selectFrom("source_document")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
   return Number(row.n) === 0;
 }
 

@@ -21,7 +21,9 @@ let stopping = false;
 preparation.done.then(
   (loaded) => {
     if (loaded) {
-      console.log(`loaded the bundled dataset: ${loaded.departments} departments, ${loaded.projects} projects, ${loaded.beneficiaryFigures + loaded.usageFigures} figures`);
+      console.log(
+        `loaded the bundled dataset: ${loaded.departments} departments, ${loaded.projects} projects, ${loaded.beneficiaryFigures + loaded.usageFigures} figures`,
+      );
     }
     console.log("database ready");
   },

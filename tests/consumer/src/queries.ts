@@ -1,12 +1,5 @@
 // What an application does with the SDK: typed calls, enums as values, pagination, typed errors.
-import {
-  createClient,
-  GraphQLResponseError,
-  type OperationResult,
-  PaginationError,
-  type ProjectQuery,
-  WelfareGraphError,
-} from "@welfare-graph/sdk";
+import { createClient, GraphQLResponseError, type OperationResult, PaginationError, type ProjectQuery, WelfareGraphError } from "@welfare-graph/sdk";
 
 type ProjectDetails = NonNullable<ProjectQuery["project"]>;
 

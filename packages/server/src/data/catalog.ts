@@ -6,13 +6,13 @@ import {
   type FiscalYear,
   type Municipality,
   type SourceDocument,
-  type Unit,
-  type Ward,
   toFiscalYear,
   toMunicipality,
   toSourceDocument,
   toUnit,
   toWard,
+  type Unit,
+  type Ward,
 } from "./model.ts";
 import { emptyPage, loadPages, type Page, type PageArgs, type SortTerm } from "./pagination.ts";
 

@@ -2,9 +2,9 @@
 import { type Kysely, sql } from "kysely";
 import type { Database } from "../db/types.ts";
 import { byId, mapPage } from "./catalog.ts";
-import { findByKeys, inKeys } from "./keys.ts";
-import { type BeneficiaryCount, type UsageFigure, toBeneficiaryCount, toUsageFigure } from "./model.ts";
 import { type FigureFilter, type FigureOrderField, type FigureTable, figureConditions, figureOrder } from "./figure-query.ts";
+import { findByKeys, inKeys } from "./keys.ts";
+import { type BeneficiaryCount, toBeneficiaryCount, toUsageFigure, type UsageFigure } from "./model.ts";
 import { loadPages, type PageArgs } from "./pagination.ts";
 import type { SortDirection } from "./project-query.ts";
 

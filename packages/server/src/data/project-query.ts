@@ -4,9 +4,9 @@ import { type RawBuilder, type SelectQueryBuilder, sql } from "kysely";
 import type { Database } from "../db/types.ts";
 import { inKeys } from "./keys.ts";
 import type { ProjectFlag } from "./model.ts";
+import type { SortTerm } from "./pagination.ts";
 import { checkListLength, checkWholeNumber, QueryInputError } from "./query-input.ts";
 import { matchesTerms, searchableText, searchTerms } from "./search-text.ts";
-import type { SortTerm } from "./pagination.ts";
 
 export interface AmountRange {
   gte?: string | null | undefined;

@@ -3,10 +3,10 @@
 // ranked by where and how often the words occur.
 import { type Kysely, type RawBuilder, sql } from "kysely";
 import type { Database } from "../db/types.ts";
+import { mapPage } from "./catalog.ts";
 import { keyOf } from "./keys.ts";
 import { emptyPage, loadPages, type Page, type PageArgs, type SortTerm } from "./pagination.ts";
 import { foldForSearch, matchesTerms, searchableText, searchTerms } from "./search-text.ts";
-import { mapPage } from "./catalog.ts";
 
 export type SearchableType = "Project" | "Department" | "BeneficiaryGroup";
 export const searchableTypes: SearchableType[] = ["Project", "Department", "BeneficiaryGroup"];

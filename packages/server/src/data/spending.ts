@@ -2,11 +2,11 @@
 // is identified by its key values; buckets page like any list, ordered by sum, count or key.
 import { type Kysely, type RawBuilder, sql } from "kysely";
 import type { Database } from "../db/types.ts";
+import { type BucketOrder, type BucketOrderField, type BucketTotals, bucketOrder, bucketPage } from "./buckets.ts";
 import { fromSortableKey, sortableKey } from "./keys.ts";
 import type { ProjectFlag } from "./model.ts";
-import { type BucketOrder, type BucketOrderField, type BucketTotals, bucketOrder, bucketPage } from "./buckets.ts";
 import type { Page, PageArgs, SortTerm } from "./pagination.ts";
-import { countedOnce, notRelisted, type ProjectFilter, projectConditions, } from "./project-query.ts";
+import { countedOnce, notRelisted, type ProjectFilter, projectConditions } from "./project-query.ts";
 import { QueryInputError } from "./query-input.ts";
 
 export type SpendingDimension = "MUNICIPALITY" | "FISCAL_YEAR" | "DEPARTMENT" | "FLAG" | "BENEFICIARY_GROUP";

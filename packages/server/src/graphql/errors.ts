@@ -2,8 +2,8 @@
 // else is masked to "Unexpected error." and logged with the request id the client also sees.
 import { PothosValidationError } from "@pothos/core";
 import { GraphQLError } from "graphql";
-import { classifyDatabaseError } from "../db/database-errors.ts";
 import { QueryInputError } from "../data/query-input.ts";
+import { classifyDatabaseError } from "../db/database-errors.ts";
 import { parseGlobalId } from "./global-id.ts";
 
 /** Every `extensions.code` this API sends; clients may rely on them (docs/operations.md). */

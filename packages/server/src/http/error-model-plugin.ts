@@ -138,13 +138,17 @@ export function errorModelPlugin(options: ErrorModelOptions): Plugin {
         } catch (error) {
           if (error instanceof GraphQLError) throw error;
           // E.g. GET ?variables= that is not JSON.
-          throw badRequest(`The request could not be read (${error instanceof Error ? error.message : String(error)}); send variables and extensions as JSON objects.`);
+          throw badRequest(
+            `The request could not be read (${error instanceof Error ? error.message : String(error)}); send variables and extensions as JSON objects.`,
+          );
         }
       });
       return {
         onRequestParseDone({ requestParserResult }) {
           if (Array.isArray(requestParserResult)) {
-            throw requestError("BATCHING_NOT_SUPPORTED", "Send one operation per request: batching (a JSON array of operations) is not supported.", { status: 400 });
+            throw requestError("BATCHING_NOT_SUPPORTED", "Send one operation per request: batching (a JSON array of operations) is not supported.", {
+              status: 400,
+            });
           }
           paramsByRequest.set(request, requestParserResult);
         },
@@ -157,9 +161,13 @@ export function errorModelPlugin(options: ErrorModelOptions): Plugin {
         setResultProcessor(processRegularResult, "application/json");
         current = {
           errors: [
-            requestError("NOT_ACCEPTABLE", "This endpoint answers application/graphql-response+json or application/json; send an Accept header with one of them.", {
-              status: 406,
-            }),
+            requestError(
+              "NOT_ACCEPTABLE",
+              "This endpoint answers application/graphql-response+json or application/json; send an Accept header with one of them.",
+              {
+                status: 406,
+              },
+            ),
           ],
         };
       }

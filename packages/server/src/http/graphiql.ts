@@ -55,7 +55,10 @@ function graphiqlAssets(): Promise<GraphiQLAssets> {
 
 /** JSON that cannot end the <script> element it is written into. */
 function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  return JSON.stringify(value)
+    .replace(/</g, "\\u003c")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
 }
 
 function escapeHtml(text: string): string {
@@ -101,11 +104,20 @@ export function graphiqlAssetsPlugin(): Plugin {
       return graphiqlAssets().then((assets) => {
         const file = version === assets.version && name ? assets.files.get(name) : undefined;
         if (!file) {
-          endResponse(new fetchAPI.Response("Not found: reload the GraphiQL page at /graphql.", { status: 404, headers: { "content-type": "text/plain; charset=utf-8" } }));
+          endResponse(
+            new fetchAPI.Response("Not found: reload the GraphiQL page at /graphql.", {
+              status: 404,
+              headers: { "content-type": "text/plain; charset=utf-8" },
+            }),
+          );
           return;
         }
         const compressed = file.gzipped && /\bgzip\b/.test(request.headers.get("accept-encoding") ?? "") ? file.gzipped : undefined;
-        const headers: Record<string, string> = { "content-type": file.contentType, "cache-control": "public, max-age=31536000, immutable", vary: "accept-encoding" };
+        const headers: Record<string, string> = {
+          "content-type": file.contentType,
+          "cache-control": "public, max-age=31536000, immutable",
+          vary: "accept-encoding",
+        };
         if (compressed) headers["content-encoding"] = "gzip";
         const body = request.method === "HEAD" ? null : (compressed ?? file.body);
         endResponse(new fetchAPI.Response(body, { status: 200, headers }));

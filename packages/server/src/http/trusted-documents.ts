@@ -60,9 +60,13 @@ export function trustedDocumentsPlugin(documents: TrustedDocuments): Plugin {
     getPersistedOperation: (id) => documents.get(id) ?? null,
     customErrors: {
       notFound: () =>
-        requestError("PERSISTED_QUERY_NOT_FOUND", "No trusted document has this hash; use an operation of the published SDK (its persisted-documents manifest).", {
-          status: 400,
-        }),
+        requestError(
+          "PERSISTED_QUERY_NOT_FOUND",
+          "No trusted document has this hash; use an operation of the published SDK (its persisted-documents manifest).",
+          {
+            status: 400,
+          },
+        ),
       persistedQueryOnly: () =>
         requestError(
           "PERSISTED_QUERY_ONLY",
@@ -70,11 +74,9 @@ export function trustedDocumentsPlugin(documents: TrustedDocuments): Plugin {
           { status: 400 },
         ),
       keyNotFound: () =>
-        requestError(
-          "PERSISTED_QUERY_ID_REQUIRED",
-          `Send the hash of a trusted document as extensions.persistedQuery.sha256Hash or ${documentIdParameter}.`,
-          { status: 400 },
-        ),
+        requestError("PERSISTED_QUERY_ID_REQUIRED", `Send the hash of a trusted document as extensions.persistedQuery.sha256Hash or ${documentIdParameter}.`, {
+          status: 400,
+        }),
     },
   }) as Plugin;
 }

@@ -49,9 +49,7 @@ const handle = await createDatabase(databaseOptionsFromEnv());
 try {
   await migrateToLatest(handle.db);
   const summary = await importDataset(handle.db, dataset, progressReporter(process.stderr));
-  console.log(
-    `imported ${summary.documents} document(s), ${summary.unchangedDocuments} of them unchanged: ${describeCounts(summary)}`,
-  );
+  console.log(`imported ${summary.documents} document(s), ${summary.unchangedDocuments} of them unchanged: ${describeCounts(summary)}`);
 } catch (error) {
   console.error(`import failed, nothing was changed: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;

@@ -2,9 +2,7 @@
 // of the JSON Schema in docs/ (see json-schema.ts).
 import { z } from "zod";
 
-export const key = z
-  .string()
-  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "must be kebab-case ASCII (a-z, 0-9, -)");
+export const key = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "must be kebab-case ASCII (a-z, 0-9, -)");
 const upperKey = z.string().regex(/^[A-Z][A-Z0-9_]*$/, "must be SCREAMING_CASE ASCII");
 const textJa = z.string().trim().min(1);
 const textEn = z.string().trim().min(1);
@@ -15,16 +13,10 @@ const fiscalYear = z.number().int().min(1868).max(2200);
 export const decimal = z
   .union([z.number(), z.string()])
   .transform((value) => (typeof value === "number" ? String(value) : value.trim()))
-  .pipe(
-    z
-      .string()
-      .regex(/^\d+(\.\d+)?$/, "must be a non-negative decimal number such as 1248 or 99.1"),
-  );
+  .pipe(z.string().regex(/^\d+(\.\d+)?$/, "must be a non-negative decimal number such as 1248 or 99.1"));
 
 /** Month or day precision, as the source states it: 令和6年3月時点 → "2024-03". */
-const asOf = z
-  .string()
-  .regex(/^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/, "must be YYYY, YYYY-MM or YYYY-MM-DD");
+const asOf = z.string().regex(/^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/, "must be YYYY, YYYY-MM or YYYY-MM-DD");
 
 const figureBase = {
   value: decimal,
@@ -40,11 +32,7 @@ const figureBase = {
 export const beneficiaryFigure = z.strictObject({
   group: key.describe("a beneficiary group key"),
   ...figureBase,
-  totalOf: z
-    .array(key)
-    .min(1)
-    .optional()
-    .describe("a total the source states: it must equal the sum of this project's figures of these groups"),
+  totalOf: z.array(key).min(1).optional().describe("a total the source states: it must equal the sum of this project's figures of these groups"),
 });
 
 export const usageFigure = z.strictObject({
@@ -54,11 +42,7 @@ export const usageFigure = z.strictObject({
   category: textJa.optional().describe("the sub-table or heading the figure sits under"),
   categoryEn: textEn.optional(),
   ...figureBase,
-  totalOf: z
-    .array(key)
-    .min(1)
-    .optional()
-    .describe("a total the source states: it must equal the sum of this project's figures of these metrics"),
+  totalOf: z.array(key).min(1).optional().describe("a total the source states: it must equal the sum of this project's figures of these metrics"),
 });
 
 export const projectFlag = z.enum(["NEW", "EXPANDED", "RELISTED"]);

@@ -6,20 +6,20 @@ import { LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
 import {
   type BeneficiaryFigureInput,
-  type DepartmentFile,
-  type DocumentFile,
-  type MunicipalityFile,
-  type UnitsFile,
-  type UsageFigureInput,
   beneficiaryFigure,
   beneficiaryGroup,
+  type DepartmentFile,
+  type DocumentFile,
   departmentFile,
   departmentHeader,
   documentFile,
   key,
+  type MunicipalityFile,
   municipalityFile,
   page,
   project,
+  type UnitsFile,
+  type UsageFigureInput,
   unit,
   unitsFile,
   usageFigure,
@@ -85,12 +85,7 @@ interface ParsedFile<T> {
   lineOf: (path: ReadonlyArray<PropertyKey>) => number | undefined;
 }
 
-function parseFile<T>(
-  file: string,
-  schema: z.ZodType<T>,
-  issues: ImportIssue[],
-  displayRoot: string,
-): ParsedFile<T> {
+function parseFile<T>(file: string, schema: z.ZodType<T>, issues: ImportIssue[], displayRoot: string): ParsedFile<T> {
   const shown = relative(displayRoot, file) || file;
   const lineCounter = new LineCounter();
   const text = readFileSync(file, "utf8");
@@ -106,9 +101,7 @@ function parseFile<T>(
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const lineOf = (path: ReadonlyArray<PropertyKey>) => {
     for (let n = path.length; n >= 0; n--) {
-      const node = doc.getIn(path.slice(0, n) as unknown[], true) as
-        | { range?: [number, number, number] }
-        | undefined;
+      const node = doc.getIn(path.slice(0, n) as unknown[], true) as { range?: [number, number, number] } | undefined;
       if (node && typeof node === "object" && node.range) return lineCounter.linePos(node.range[0]).line;
     }
     return undefined;
@@ -221,21 +214,14 @@ export function loadDataset(path: string): { dataset: LoadedDataset; issues: Imp
   return { dataset: { units, bundles }, issues };
 }
 
-function loadBundle(
-  dir: string,
-  unitKeys: Set<string>,
-  issues: ImportIssue[],
-  displayRoot: string,
-): DocumentBundle | undefined {
+function loadBundle(dir: string, unitKeys: Set<string>, issues: ImportIssue[], displayRoot: string): DocumentBundle | undefined {
   const before = issues.length;
   const shownDir = relative(displayRoot, dir);
   const municipalityPath = findDataFile(dirname(dir), "municipality");
   if (!municipalityPath) {
     issues.push({ file: relative(displayRoot, dirname(dir)), path: "", message: "municipality.yaml is missing beside this document folder" });
   }
-  const municipalityParsed = municipalityPath
-    ? parseFile(municipalityPath, municipalityFile, issues, displayRoot)
-    : undefined;
+  const municipalityParsed = municipalityPath ? parseFile(municipalityPath, municipalityFile, issues, displayRoot) : undefined;
   const municipality = municipalityParsed?.value;
   if (municipality && municipalityPath) {
     const shown = relative(displayRoot, municipalityPath);
@@ -310,8 +296,7 @@ function loadBundle(
   const projectKeys = new Map<string, string>();
   const pageCount = document ? document.pageCount : parsedOrUndefined(page, record(documentParsed.raw).pageCount);
   for (const dept of departments) {
-    const at = (path: PropertyKey[], message: string) =>
-      issues.push({ file: dept.file, path: formatPath(path), line: dept.lineOf(path), message });
+    const at = (path: PropertyKey[], message: string) => issues.push({ file: dept.file, path: formatPath(path), line: dept.lineOf(path), message });
     const d = dept.check.department;
     const seen = d && departmentKeys.get(d.key);
     if (d && seen) at(["department", "key"], `department "${d.key}" is also defined in ${seen}`);
@@ -322,10 +307,7 @@ function loadBundle(
         at(path, `page ${value} is outside the document (it has ${pageCount} pages)`);
       }
     };
-    const checkFigure = (
-      path: PropertyKey[],
-      figure: { unit: string; ward?: string | undefined; page?: number | undefined },
-    ) => {
+    const checkFigure = (path: PropertyKey[], figure: { unit: string; ward?: string | undefined; page?: number | undefined }) => {
       if (!unitKeys.has(figure.unit)) at([...path, "unit"], `unknown unit "${figure.unit}" (see units.yaml)`);
       if (figure.ward && !wardKeys.has(figure.ward)) {
         at([...path, "ward"], `unknown ward "${figure.ward}" (the municipality has: ${[...wardKeys].join(", ") || "no wards"})`);

@@ -2,7 +2,7 @@
 // skipped, so re-importing the same files changes nothing; a changed one is replaced whole,
 // keeping the ids of projects that are still there (global IDs stay valid for clients).
 import { createHash } from "node:crypto";
-import { type Kysely, type Transaction, sql } from "kysely";
+import { type Kysely, sql, type Transaction } from "kysely";
 import type { Database } from "../db/types.ts";
 import type { LineItemInput, ProjectInput } from "./format.ts";
 import type { DocumentBundle, LoadedDataset } from "./load.ts";
@@ -24,15 +24,13 @@ export interface ImportSummary {
 
 export type DatasetCounts = Omit<ImportSummary, "unchangedDocuments">;
 
-export type ImportProgress = (event: { bundle: string; step: string; done: number; total: number }) => void
+export type ImportProgress = (event: { bundle: string; step: string; done: number; total: number }) => void;
 
 const INSERT_CHUNK = 500;
 
 function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v) =>
-    v && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
-      : v,
+    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
   );
 }
 
@@ -42,22 +40,17 @@ export function bundleChecksum(bundle: DocumentBundle, units: LoadedDataset["uni
     .digest("hex");
 }
 
-async function insertChunked<T extends keyof Database & string>(
-  trx: Transaction<Database>,
-  table: T,
-  rows: Array<Record<string, unknown>>,
-) {
+async function insertChunked<T extends keyof Database & string>(trx: Transaction<Database>, table: T, rows: Array<Record<string, unknown>>) {
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
     // biome-ignore lint/suspicious/noExplicitAny: rows are built per table right below
-    await trx.insertInto(table).values(rows.slice(i, i + INSERT_CHUNK) as any).execute();
+    await trx
+      .insertInto(table)
+      .values(rows.slice(i, i + INSERT_CHUNK) as any)
+      .execute();
   }
 }
 
-export async function importDataset(
-  db: Kysely<Database>,
-  dataset: LoadedDataset,
-  progress: ImportProgress = () => {},
-): Promise<ImportSummary> {
+export async function importDataset(db: Kysely<Database>, dataset: LoadedDataset, progress: ImportProgress = () => {}): Promise<ImportSummary> {
   const summary: ImportSummary = {
     documents: 0,
     unchangedDocuments: 0,
@@ -84,12 +77,12 @@ async function upsertUnits(trx: Transaction<Database>, units: LoadedDataset["uni
     .insertInto("unit")
     .values(units.map((u) => ({ key: u.key, name_ja: u.nameJa, name_en: u.nameEn })))
     .onConflict((oc) =>
-      oc.column("key").doUpdateSet((eb) => ({ name_ja: eb.ref("excluded.name_ja"), name_en: eb.ref("excluded.name_en") })).where((eb) =>
-        eb.or([
-          eb("unit.name_ja", "is distinct from", eb.ref("excluded.name_ja")),
-          eb("unit.name_en", "is distinct from", eb.ref("excluded.name_en")),
-        ]),
-      ),
+      oc
+        .column("key")
+        .doUpdateSet((eb) => ({ name_ja: eb.ref("excluded.name_ja"), name_en: eb.ref("excluded.name_en") }))
+        .where((eb) =>
+          eb.or([eb("unit.name_ja", "is distinct from", eb.ref("excluded.name_ja")), eb("unit.name_en", "is distinct from", eb.ref("excluded.name_en"))]),
+        ),
     )
     .execute();
 }
@@ -153,18 +146,31 @@ async function importBundle(
   await trx
     .insertInto("municipality")
     .values({ code, name_ja: m.nameJa, name_en: m.nameEn, prefecture_ja: m.prefectureJa, prefecture_en: m.prefectureEn })
-    .onConflict((oc) =>
-      oc.column("code").doUpdateSet({ name_ja: m.nameJa, name_en: m.nameEn, prefecture_ja: m.prefectureJa, prefecture_en: m.prefectureEn }),
-    )
+    .onConflict((oc) => oc.column("code").doUpdateSet({ name_ja: m.nameJa, name_en: m.nameEn, prefecture_ja: m.prefectureJa, prefecture_en: m.prefectureEn }))
     .execute();
 
-  const wardIds = await upsertKeyed(trx, "ward", code, (m.wards ?? []).map((w, i) => ({ key: w.key, name_ja: w.nameJa, name_en: w.nameEn, sort_order: i + 1 })));
-  const groupIds = await upsertKeyed(trx, "beneficiary_group", code, (m.beneficiaryGroups ?? []).map((g) => ({ key: g.key, name_ja: g.nameJa, name_en: g.nameEn })));
+  const wardIds = await upsertKeyed(
+    trx,
+    "ward",
+    code,
+    (m.wards ?? []).map((w, i) => ({ key: w.key, name_ja: w.nameJa, name_en: w.nameEn, sort_order: i + 1 })),
+  );
+  const groupIds = await upsertKeyed(
+    trx,
+    "beneficiary_group",
+    code,
+    (m.beneficiaryGroups ?? []).map((g) => ({ key: g.key, name_ja: g.nameJa, name_en: g.nameEn })),
+  );
   const departmentIds = await upsertKeyed(
     trx,
     "department",
     code,
-    bundle.departments.map((dept) => ({ key: dept.data.department.key, name_ja: dept.data.department.nameJa, name_en: dept.data.department.nameEn, sort_order: dept.order })),
+    bundle.departments.map((dept) => ({
+      key: dept.data.department.key,
+      name_ja: dept.data.department.nameJa,
+      name_en: dept.data.department.nameEn,
+      sort_order: dept.order,
+    })),
   );
 
   const documentValues = {
@@ -195,9 +201,10 @@ async function importBundle(
 
   // Projects keep their ids across re-imports: match by key, update, insert the new, drop the gone.
   const previous = new Map(
-    (
-      await trx.selectFrom("project").select(["id", "key"]).where("municipality_code", "=", code).where("document_id", "=", documentId).execute()
-    ).map((p) => [p.key, p.id]),
+    (await trx.selectFrom("project").select(["id", "key"]).where("municipality_code", "=", code).where("document_id", "=", documentId).execute()).map((p) => [
+      p.key,
+      p.id,
+    ]),
   );
   const projectIds = new Map<string, string>();
   const beneficiaryRows: Array<Record<string, unknown>> = [];
@@ -235,7 +242,20 @@ async function importBundle(
       ).id;
     }
     projectIds.set(p.key, id);
-    const figureBase = (f: { value: string; unit: string; ward?: string | undefined; fiscalYear?: number | undefined; asOf?: string | undefined; note?: string | undefined; noteEn?: string | undefined; page?: number | undefined; totalOf?: string[] | undefined }, i: number) => ({
+    const figureBase = (
+      f: {
+        value: string;
+        unit: string;
+        ward?: string | undefined;
+        fiscalYear?: number | undefined;
+        asOf?: string | undefined;
+        note?: string | undefined;
+        noteEn?: string | undefined;
+        page?: number | undefined;
+        totalOf?: string[] | undefined;
+      },
+      i: number,
+    ) => ({
       municipality_code: code,
       project_id: id,
       value: f.value,
@@ -293,7 +313,14 @@ async function importBundle(
     .deleteFrom("department")
     .where("municipality_code", "=", code)
     .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom("project").select(sql`1`.as("one")).whereRef("project.municipality_code", "=", "department.municipality_code").whereRef("project.department_id", "=", "department.id"))),
+      not(
+        exists(
+          selectFrom("project")
+            .select(sql`1`.as("one"))
+            .whereRef("project.municipality_code", "=", "department.municipality_code")
+            .whereRef("project.department_id", "=", "department.id"),
+        ),
+      ),
     )
     .execute();
   await trx

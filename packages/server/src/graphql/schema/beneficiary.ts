@@ -1,11 +1,10 @@
 import { beneficiaryGroupPages } from "../../data/departments.ts";
 import { beneficiaryPagesByGroup } from "../../data/figures.ts";
 import { builder } from "../builder.ts";
-import { loadAll } from "./connections.ts";
-import { loadPage, loadProjectPage } from "./connections.ts";
+import { loadAll, loadPage, loadProjectPage } from "./connections.ts";
+import { FigureRef } from "./figure.ts";
 import { beneficiaryListArgs, figurePageOptions } from "./figure-query.ts";
 import { projectConnectionFields, projectListArgs } from "./project-query.ts";
-import { FigureRef } from "./figure.ts";
 
 export const BeneficiaryGroupRef = builder.node("BeneficiaryGroup", {
   description: "A group of people a project serves (受益者), e.g. 住民税非課税世帯 (households exempt from resident tax).",

@@ -1,9 +1,9 @@
 // Shared shapes: a connection resolved through a per-relation page loader.
 import { type GraphQLResolveInfo, Kind, type SelectionSetNode } from "graphql";
-import type { Page, PageArgs } from "../../data/pagination.ts";
-import { checkListLength, QueryInputError } from "../../data/query-input.ts";
 import type { Project } from "../../data/model.ts";
+import type { Page, PageArgs } from "../../data/pagination.ts";
 import { type ProjectParent, projectPage, projectPages } from "../../data/projects.ts";
+import { checkListLength, QueryInputError } from "../../data/query-input.ts";
 import type { Context, PageBatch } from "../context.ts";
 import { parseGlobalId } from "../global-id.ts";
 import { type ProjectFilterArgs, type ProjectListScope, projectFilter, projectOrderBy } from "./project-query.ts";

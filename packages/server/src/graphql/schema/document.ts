@@ -1,7 +1,6 @@
 import { documentPagesByMunicipality } from "../../data/catalog.ts";
 import { builder } from "../builder.ts";
-import { loadAll } from "./connections.ts";
-import { loadProjectPage } from "./connections.ts";
+import { loadAll, loadProjectPage } from "./connections.ts";
 import { projectConnectionFields, projectListArgs } from "./project-query.ts";
 
 export const SourceDocumentRef = builder.node("SourceDocument", {

@@ -1,5 +1,5 @@
 // Filters and orderings for lists of figures (受益者数, 利用実績).
-import type { FigureFilter, } from "../../data/figure-query.ts";
+import type { FigureFilter } from "../../data/figure-query.ts";
 import type { FigurePageOptions } from "../../data/figures.ts";
 import { builder, type SchemaTypes } from "../builder.ts";
 import { keysFromGlobalIds } from "./connections.ts";
@@ -67,7 +67,10 @@ export function figureFilter(where: FigureFilterArgs | null | undefined, argumen
   };
 }
 
-export function figurePageOptions(args: { where?: FigureFilterArgs | null; orderBy?: ReadonlyArray<typeof FigureOrderInput.$inferInput> | null }): FigurePageOptions {
+export function figurePageOptions(args: {
+  where?: FigureFilterArgs | null;
+  orderBy?: ReadonlyArray<typeof FigureOrderInput.$inferInput> | null;
+}): FigurePageOptions {
   return {
     where: figureFilter(args.where),
     orderBy: args.orderBy?.map((o) => ({ field: o.field, direction: o.direction === "desc" ? "desc" : "asc" })),

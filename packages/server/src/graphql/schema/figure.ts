@@ -1,4 +1,3 @@
-
 import { builder } from "../builder.ts";
 import { unitDescription, unitNames } from "./unit.ts";
 
@@ -7,7 +6,10 @@ export const FigureRef = builder.interfaceType("Figure", {
   fields: (t) => ({
     value: t.field({ type: "Decimal", description: "The number as printed, exact (数値).", resolve: (f) => f.value }),
     unit: t.string({ description: unitDescription("Unit of the value"), resolve: (f) => f.unit }),
-    unitName: t.string({ description: "Unit as printed in Japanese, e.g. 世帯.", resolve: async (f, _args, context) => (await unitNames(context, f.unit)).nameJa }),
+    unitName: t.string({
+      description: "Unit as printed in Japanese, e.g. 世帯.",
+      resolve: async (f, _args, context) => (await unitNames(context, f.unit)).nameJa,
+    }),
     unitNameEn: t.string({ description: "Unit in English, e.g. households.", resolve: async (f, _args, context) => (await unitNames(context, f.unit)).nameEn }),
     ward: t.field({
       type: "Ward",

@@ -1,8 +1,7 @@
 import { documentPagesByMunicipality, municipalityPage, wardPagesByMunicipality } from "../../data/catalog.ts";
 import { departmentPages } from "../../data/departments.ts";
 import { builder } from "../builder.ts";
-import { loadAll } from "./connections.ts";
-import { loadPage } from "./connections.ts";
+import { loadAll, loadPage } from "./connections.ts";
 
 export const MunicipalityRef = builder.node("Municipality", {
   description: "A Japanese municipality (地方公共団体), such as a city.",

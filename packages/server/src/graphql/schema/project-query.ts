@@ -1,9 +1,10 @@
 // Filtering, ordering and aggregating lists of projects: the inputs clients pass and the
 // aggregate a project connection carries.
-import type { ProjectParent } from "../../data/projects.ts";
-import { projectAggregates, type ProjectAggregate } from "../../data/projects.ts";
+
 import { yenFromThousandYen } from "../../data/amounts.ts";
 import type { ProjectFilter, ProjectOrder } from "../../data/project-query.ts";
+import type { ProjectParent } from "../../data/projects.ts";
+import { type ProjectAggregate, projectAggregates } from "../../data/projects.ts";
 import { builder, type SchemaTypes } from "../builder.ts";
 import { keysFromGlobalIds } from "./connections.ts";
 import { ProjectFlagEnum } from "./project.ts";
@@ -80,7 +81,11 @@ export function projectFilter(where: ProjectFilterArgs | null | undefined, argum
     hasAmount: where.hasAmount,
     flags: where.flags,
     withoutFlags: where.withoutFlags,
-    beneficiaryGroupKeys: keysFromGlobalIds(where.beneficiaryGroupIds as string[] | null | undefined, "BeneficiaryGroup", `${argumentName}.beneficiaryGroupIds`),
+    beneficiaryGroupKeys: keysFromGlobalIds(
+      where.beneficiaryGroupIds as string[] | null | undefined,
+      "BeneficiaryGroup",
+      `${argumentName}.beneficiaryGroupIds`,
+    ),
     hasUsageInWardKeys: keysFromGlobalIds(where.hasUsageInWardIds as string[] | null | undefined, "Ward", `${argumentName}.hasUsageInWardIds`),
     usageMetrics: where.usageMetrics,
     isLineItem: where.isLineItem,
@@ -89,7 +94,9 @@ export function projectFilter(where: ProjectFilterArgs | null | undefined, argum
   };
 }
 
-export function projectOrderBy(orderBy: ReadonlyArray<{ field: ProjectOrder["field"]; direction?: string | null }> | null | undefined): ProjectOrder[] | undefined {
+export function projectOrderBy(
+  orderBy: ReadonlyArray<{ field: ProjectOrder["field"]; direction?: string | null }> | null | undefined,
+): ProjectOrder[] | undefined {
   return orderBy?.map((o) => ({ field: o.field, direction: o.direction === "desc" ? "desc" : "asc" }));
 }
 
@@ -111,7 +118,12 @@ const ProjectAverageRef = builder.objectRef<{ thousandYen: string | null }>("Pro
 builder.objectType(ProjectAverageRef, {
   description: "The average amount (平均額) of projects that have one, to the yen; null when none has.",
   fields: (t) => ({
-    amountThousandYen: t.field({ type: "Decimal", nullable: true, description: "In thousand yen (千円), 3 decimals (so exact to the yen).", resolve: (a) => a.thousandYen }),
+    amountThousandYen: t.field({
+      type: "Decimal",
+      nullable: true,
+      description: "In thousand yen (千円), 3 decimals (so exact to the yen).",
+      resolve: (a) => a.thousandYen,
+    }),
     amountYen: t.field({
       type: "Decimal",
       nullable: true,
@@ -129,7 +141,11 @@ builder.objectType(ProjectAggregateRef, {
     count: t.exposeInt("count", { description: "Number of projects aggregated (件数)." }),
     countWithAmount: t.exposeInt("countWithAmount", { description: "Number of those with an amount (ー excluded)." }),
     sum: t.field({ type: ProjectAmountRef, description: "Total amount (合計); 0 over an empty list.", resolve: (a) => ({ thousandYen: a.sumThousandYen }) }),
-    avg: t.field({ type: ProjectAverageRef, description: "Average amount (平均) over the projects with an amount.", resolve: (a) => ({ thousandYen: a.avgThousandYen }) }),
+    avg: t.field({
+      type: ProjectAverageRef,
+      description: "Average amount (平均) over the projects with an amount.",
+      resolve: (a) => ({ thousandYen: a.avgThousandYen }),
+    }),
     min: t.field({ type: ProjectAmountRef, description: "Smallest amount (最小).", resolve: (a) => ({ thousandYen: a.minThousandYen }) }),
     max: t.field({ type: ProjectAmountRef, description: "Largest amount (最大).", resolve: (a) => ({ thousandYen: a.maxThousandYen }) }),
   }),
@@ -174,7 +190,9 @@ export const projectConnectionFields = (t: PothosSchemaTypes.ObjectFieldBuilder<
       const { parent, parentKey, where } = scopeOf(connection);
       const includeRelisted = args.includeRelisted ?? false;
       return context.loaders
-        .keyed(`projects.aggregate:${parent}:${JSON.stringify({ where, includeRelisted })}`, (keys) => projectAggregates(context.db, parent, keys, { where, includeRelisted }))
+        .keyed(`projects.aggregate:${parent}:${JSON.stringify({ where, includeRelisted })}`, (keys) =>
+          projectAggregates(context.db, parent, keys, { where, includeRelisted }),
+        )
         .load(parentKey);
     },
   }),

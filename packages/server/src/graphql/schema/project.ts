@@ -1,8 +1,7 @@
 import { yenFromThousandYen } from "../../data/amounts.ts";
 import { beneficiaryPagesByProject, usagePagesByProject } from "../../data/figures.ts";
 import { builder } from "../builder.ts";
-import { loadAll } from "./connections.ts";
-import { loadPage, loadProjectPage } from "./connections.ts";
+import { loadAll, loadPage, loadProjectPage } from "./connections.ts";
 import { beneficiaryListArgs, figurePageOptions, usageListArgs } from "./figure-query.ts";
 import { projectConnectionFields, projectListArgs } from "./project-query.ts";
 
@@ -75,7 +74,9 @@ export const ProjectRef = builder.node("Project", {
       args: beneficiaryListArgs,
       resolve: (p, args, context) => {
         const options = figurePageOptions(args);
-        return loadPage(context, `project.beneficiaries:${JSON.stringify(options)}`, p.key, args, (keys, a) => beneficiaryPagesByProject(context.db, keys, a, options));
+        return loadPage(context, `project.beneficiaries:${JSON.stringify(options)}`, p.key, args, (keys, a) =>
+          beneficiaryPagesByProject(context.db, keys, a, options),
+        );
       },
     }),
     usage: t.connection({

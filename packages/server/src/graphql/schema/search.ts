@@ -19,7 +19,8 @@ builder.objectType(SearchHitRef, {
   fields: (t) => ({
     score: t.field({
       type: "Decimal",
-      description: "Relevance (適合度), higher first: 3 per word found in the name, 0.5 per occurrence in the description (up to 5), 1 more when the name starts with the first word. Comparable within one query.",
+      description:
+        "Relevance (適合度), higher first: 3 per word found in the name, 0.5 per occurrence in the description (up to 5), 1 more when the name starts with the first word. Comparable within one query.",
       resolve: (h) => h.score,
     }),
     snippet: t.exposeString("snippet", { description: "The passage around the first word found (抜粋), as printed; the name when the words are only there." }),
@@ -43,7 +44,10 @@ builder.queryField("search", (t) =>
     description:
       "Full-text search (全文検索) as people type Japanese: words separated by spaces must all occur (AND); two-character words (保育, 虐待, 里親) match; hiragana and katakana, full- and half-width forms match alike (NFKC). Most relevant first. Uses the bigram GIN indexes.",
     args: {
-      query: t.arg.string({ required: true, description: "The words to find (検索語), e.g. 生活保護 就労. At least one word needs 2 or more characters; at most 10 words, 200 characters." }),
+      query: t.arg.string({
+        required: true,
+        description: "The words to find (検索語), e.g. 生活保護 就労. At least one word needs 2 or more characters; at most 10 words, 200 characters.",
+      }),
       types: t.arg({ type: [SearchableTypeEnum], description: "Only these kinds of objects (検索対象); all when left out, none when empty." }),
     },
     resolve: (_root, args, context) => searchPage(context.db, args.query, args.types as SearchableType[] | null | undefined, pageArgs(args)),

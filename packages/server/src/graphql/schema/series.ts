@@ -9,7 +9,8 @@ const changeFields = (t: PothosSchemaTypes.ObjectFieldBuilder<SchemaTypes, { cha
   changeRatio: t.field({
     type: "Decimal",
     nullable: true,
-    description: "The change as a fraction of the previous year's value (増減率), 4 decimals (0.0525 = +5.25%); null without a previous value or when it was 0.",
+    description:
+      "The change as a fraction of the previous year's value (増減率), 4 decimals (0.0525 = +5.25%); null without a previous value or when it was 0.",
     resolve: (p: { changeRatio: string | null }) => p.changeRatio,
   }),
   hasPreviousYear: t.boolean({
@@ -32,7 +33,12 @@ builder.objectType(ProjectSeriesPointRef, {
       description: "The project as reported that year.",
       resolve: async (p, _args, context) => (await context.loaders.project.load(p.projectKey))!,
     }),
-    amountThousandYen: t.field({ type: "BigInt", nullable: true, description: "Actual spending (実績額) in thousand yen; null where none is shown.", resolve: (p) => p.amountThousandYen }),
+    amountThousandYen: t.field({
+      type: "BigInt",
+      nullable: true,
+      description: "Actual spending (実績額) in thousand yen; null where none is shown.",
+      resolve: (p) => p.amountThousandYen,
+    }),
     changeThousandYen: t.field({
       type: "BigInt",
       nullable: true,
@@ -53,7 +59,12 @@ builder.objectType(UsageSeriesPointRef, {
       resolve: async (p, _args, context) => (await context.loaders.fiscalYear.load(p.fiscalYear))!,
     }),
     value: t.field({ type: "Decimal", description: "The value (数値), exact.", resolve: (p) => p.value }),
-    change: t.field({ type: "Decimal", nullable: true, description: "Change from the fiscal year just before (前年度比増減); null when that year has no value.", resolve: (p) => p.change }),
+    change: t.field({
+      type: "Decimal",
+      nullable: true,
+      description: "Change from the fiscal year just before (前年度比増減); null when that year has no value.",
+      resolve: (p) => p.change,
+    }),
     ...changeFields(t, ""),
     figure: t.field({
       type: "UsageFigure",

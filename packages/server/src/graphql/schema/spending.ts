@@ -14,7 +14,8 @@ export const SpendingDimensionEnum = builder.enumType("SpendingDimension", {
     DEPARTMENT: { description: "Department (所属)." },
     FLAG: { description: "Mark (新規 / 拡充 / 再掲); a project with two marks is in both buckets, one with none in the bucket whose flag is null." },
     BENEFICIARY_GROUP: {
-      description: "Beneficiary group (受益者); a project serving several groups is in each of their buckets (so buckets overlap), one reporting none in the bucket whose group is null.",
+      description:
+        "Beneficiary group (受益者); a project serving several groups is in each of their buckets (so buckets overlap), one reporting none in the bucket whose group is null.",
     },
   } as const,
 });
@@ -24,7 +25,10 @@ export const SpendingOrderFieldEnum = builder.enumType("SpendingOrderField", {
   values: {
     SUM: { description: "Total amount (合計額)." },
     COUNT: { description: "Number of projects (件数)." },
-    KEY: { description: "The bucket's keys, in groupBy order (fiscal years by year; departments, groups and municipalities in the order they were imported, which is report order within one report)." },
+    KEY: {
+      description:
+        "The bucket's keys, in groupBy order (fiscal years by year; departments, groups and municipalities in the order they were imported, which is report order within one report).",
+    },
   } as const,
 });
 

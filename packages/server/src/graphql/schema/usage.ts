@@ -1,4 +1,3 @@
-
 import { builder } from "../builder.ts";
 import { loadAll } from "./connections.ts";
 import { FigureRef } from "./figure.ts";

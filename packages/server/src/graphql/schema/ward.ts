@@ -1,7 +1,6 @@
 import { beneficiaryPagesByWard, usagePagesByWard } from "../../data/figures.ts";
 import { builder } from "../builder.ts";
-import { loadAll } from "./connections.ts";
-import { loadPage } from "./connections.ts";
+import { loadAll, loadPage } from "./connections.ts";
 import { beneficiaryListArgs, figurePageOptions, usageListArgs } from "./figure-query.ts";
 
 export const WardRef = builder.node("Ward", {
@@ -32,7 +31,9 @@ export const WardRef = builder.node("Ward", {
       args: beneficiaryListArgs,
       resolve: (w, args, context) => {
         const options = figurePageOptions(args);
-        return loadPage(context, `ward.beneficiaries:${JSON.stringify(options)}`, w.key, args, (keys, a) => beneficiaryPagesByWard(context.db, keys, a, options));
+        return loadPage(context, `ward.beneficiaries:${JSON.stringify(options)}`, w.key, args, (keys, a) =>
+          beneficiaryPagesByWard(context.db, keys, a, options),
+        );
       },
     }),
   }),
