@@ -20,7 +20,7 @@ export interface RequestOptions {
 
 /** Variables are a required argument exactly when the operation has a required variable. */
 export type OperationArguments<N extends OperationName> =
-  {} extends OperationVariables<N>
+  Record<never, never> extends OperationVariables<N>
     ? [variables?: OperationVariables<N>, options?: RequestOptions]
     : [variables: OperationVariables<N>, options?: RequestOptions];
 
@@ -41,7 +41,7 @@ export interface PaginateOptions extends RequestOptions {
 }
 
 export type PaginateArguments<N extends PaginatedOperationName> =
-  {} extends OperationVariables<N>
+  Record<never, never> extends OperationVariables<N>
     ? [variables?: OperationVariables<N>, options?: PaginateOptions]
     : [variables: OperationVariables<N>, options?: PaginateOptions];
 

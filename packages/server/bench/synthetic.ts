@@ -3,6 +3,7 @@
 // and any number of projects whose names and descriptions mix real welfare words (some
 // common, most rare: a skewed draw) with random kanji, as Japanese text looks to an index.
 import { type Kysely, sql } from "kysely";
+import type { Database } from "../src/db/types.ts";
 
 /** Real words, commonest first: the draw favours the head of the list. */
 export const syntheticWords = [
@@ -78,7 +79,7 @@ const textArray = (values: readonly string[]) => sql`array[${sql.join(values.map
  * rebuilt from their own definitions afterwards (faster than maintaining them row by row),
  * then the tables are analyzed.
  */
-export async function generateSyntheticProjects(db: Kysely<any>, options: SyntheticOptions): Promise<void> {
+export async function generateSyntheticProjects(db: Kysely<Database>, options: SyntheticOptions): Promise<void> {
   const municipalities = options.municipalities ?? 3;
   const departments = options.departmentsPerMunicipality ?? 20;
   const batch = options.batchSize ?? 100_000;

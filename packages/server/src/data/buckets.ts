@@ -55,6 +55,12 @@ export async function bucketPage<Row extends BucketTotals, T>(
   map: (row: Row) => T,
 ): Promise<Page<T>> {
   const buckets = db.withTables<{ bucket: Row }>();
-  const pages = await loadPages({ db, shared: { name: "bucket", query: grouped }, base: buckets.selectFrom("bucket").selectAll("bucket"), order, args });
+  const pages = await loadPages({
+    db: buckets,
+    shared: { name: "bucket", query: grouped },
+    base: buckets.selectFrom("bucket").selectAll("bucket"),
+    order,
+    args,
+  });
   return mapPage(pages.get("") as Page<Row> | undefined, map);
 }

@@ -1,5 +1,5 @@
 // Reference and municipal lookups: municipalities, wards, fiscal years, documents, units.
-import { type Kysely, sql } from "kysely";
+import { type Kysely, type Selectable, sql } from "kysely";
 import type { Database } from "../db/types.ts";
 import { findByKeys } from "./keys.ts";
 import {
@@ -97,19 +97,21 @@ type MunicipalListTable = "source_document" | "department" | "beneficiary_group"
  * One page per municipality of a municipal table (or, with `codes` null, the root list over
  * every municipality), in one statement.
  */
-export async function pagesByMunicipality<T>(
+export async function pagesByMunicipality<T, Table extends MunicipalListTable>(
   db: Kysely<Database>,
-  table: MunicipalListTable,
+  table: Table,
   codes: readonly string[] | null,
   args: PageArgs,
   order: SortTerm[],
-  map: (row: any) => T,
+  map: (row: Selectable<Database[Table]>) => T,
 ): Promise<Page<T>[]> {
-  const code = sql.ref(`${table}.municipality_code`);
-  let base = db.selectFrom(table).selectAll(table);
+  // The statement is built over the union of tables; `map` gets the rows of `table` itself.
+  const from: MunicipalListTable = table;
+  const code = sql.ref(`${from}.municipality_code`);
+  let base = db.selectFrom(from).selectAll(from);
   if (codes) base = base.where(code, "in", [...codes]);
-  const pages = await loadPages({ db, base, partitionBy: codes ? sql`${code}` : undefined, order: [...order, byId(table)], args });
-  return (codes ?? [""]).map((c) => mapPage(pages.get(c), map));
+  const pages = await loadPages({ db, base, partitionBy: codes ? sql`${code}` : undefined, order: [...order, byId(from)], args });
+  return (codes ?? [""]).map((c) => mapPage(pages.get(c) as Page<Selectable<Database[Table]>> | undefined, map));
 }
 
 /** Documents of many municipalities, newest fiscal year first. */

@@ -1,11 +1,11 @@
 // Beneficiary counts and service-usage figures: the numbers each project reports.
-import { type Kysely, sql } from "kysely";
+import { type Kysely, type Selectable, sql } from "kysely";
 import type { Database } from "../db/types.ts";
 import { byId, mapPage } from "./catalog.ts";
 import { type FigureFilter, type FigureOrderField, type FigureTable, figureConditions, figureOrder } from "./figure-query.ts";
 import { findByKeys, inKeys } from "./keys.ts";
 import { type BeneficiaryCount, toBeneficiaryCount, toUsageFigure, type UsageFigure } from "./model.ts";
-import { loadPages, type PageArgs } from "./pagination.ts";
+import { loadPages, type Page, type PageArgs } from "./pagination.ts";
 import type { SortDirection } from "./project-query.ts";
 
 export interface FigurePageOptions {
@@ -22,19 +22,20 @@ export async function usageFiguresByKey(db: Kysely<Database>, keys: readonly str
   return findByKeys(db, "usage_figure", keys, toUsageFigure);
 }
 
-async function figurePages<T>(
+async function figurePages<T, Table extends FigureTable>(
   db: Kysely<Database>,
-  table: FigureTable,
+  table: Table,
   column: FigureParent,
   parentKeys: readonly string[],
   args: PageArgs,
-  map: (row: any) => T,
+  map: (row: Selectable<Database[Table]>) => T,
   options: FigurePageOptions = {},
 ) {
-  const ref = (name: string) => sql.ref(`${table}.${name}`);
+  const from: FigureTable = table;
+  const ref = (name: string) => sql.ref(`${from}.${name}`);
   let base = db
-    .selectFrom(table)
-    .selectAll(table)
+    .selectFrom(from)
+    .selectAll(from)
     .where(inKeys(`${table}.municipality_code`, `${table}.${column}`, parentKeys));
   if (options.where) base = base.where(figureConditions(table, options.where, "where"));
   const pages = await loadPages({
@@ -48,7 +49,8 @@ async function figurePages<T>(
     ],
     args,
   });
-  return parentKeys.map((k) => mapPage(pages.get(k), map));
+  // The statement is built over either figure table; `map` gets the rows of `table` itself.
+  return parentKeys.map((k) => mapPage(pages.get(k) as Page<Selectable<Database[Table]>> | undefined, map));
 }
 
 export const beneficiaryPagesByProject = (db: Kysely<Database>, keys: readonly string[], args: PageArgs, options: FigurePageOptions = {}) =>

@@ -30,8 +30,10 @@ export async function findByKeys<T extends MunicipalTable, V>(
   keys: readonly string[],
   map: (row: Selectable<Database[T]>) => V,
 ): Promise<Array<V | undefined>> {
-  const rows = (await (db as Kysely<any>)
-    .selectFrom(table)
+  // Built over the union of municipal tables; the rows are those of `table` itself.
+  const from: MunicipalTable = table;
+  const rows = (await db
+    .selectFrom(from)
     .selectAll()
     .where(inKeys("municipality_code", "id", keys))
     .execute()) as Array<Selectable<Database[T]> & { municipality_code: string; id: string }>;

@@ -1,7 +1,7 @@
 // Keyset pagination for every connection, batched over many parents in one statement:
 // rows are numbered per parent by the requested order, the cursor is the last row's order
 // values, and totals are counted over the filtered set, not the page.
-import { type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from "kysely";
+import { type QueryExecutorProvider, type RawBuilder, type SelectQueryBuilder, sql } from "kysely";
 import { QueryInputError } from "./query-input.ts";
 
 export const MAX_PAGE_SIZE = 100;
@@ -148,10 +148,12 @@ function cursorCondition(order: SortTerm[], values: CursorValue[], side: "after"
   );
 }
 
-export interface ConnectionQuery<Row> {
-  db: Kysely<any>;
+/** A page query over tables `TB` of database `DB` (the app's tables, or a derived table such as a bucket CTE). */
+export interface ConnectionQuery<Row, DB, TB extends keyof DB> {
+  /** Runs the statement: the Kysely instance (or transaction) `base` was built from. */
+  db: QueryExecutorProvider;
   /** The filtered rows; selects the columns the mapper needs. */
-  base: SelectQueryBuilder<any, any, Row>;
+  base: SelectQueryBuilder<DB, TB, Row>;
   /** Expression grouping rows into one connection per parent; omit for a root connection. */
   partitionBy?: RawBuilder<unknown> | undefined;
   /**
@@ -160,7 +162,7 @@ export interface ConnectionQuery<Row> {
    */
   shared?: { name: string; query: RawBuilder<unknown> } | undefined;
   /** The same rows for counting, when `base` computes costly columns a count does not need (root connections). */
-  countBase?: SelectQueryBuilder<any, any, any> | undefined;
+  countBase?: SelectQueryBuilder<DB, TB, object> | undefined;
   /** Ordering; the last term must make it total (an id). */
   order: SortTerm[];
   args: PageArgs;
@@ -190,7 +192,13 @@ function seekCondition(order: SortTerm[], values: CursorValue[], side: "after" |
  * the order expressions serves without reading the rows before the cursor, and the total
  * counted over the whole filtered set in the same statement.
  */
-async function loadRootPage<Row>(query: ConnectionQuery<Row>, size: number, backward: boolean, after?: CursorValue[], before?: CursorValue[]) {
+async function loadRootPage<Row, DB, TB extends keyof DB>(
+  query: ConnectionQuery<Row, DB, TB>,
+  size: number,
+  backward: boolean,
+  after?: CursorValue[],
+  before?: CursorValue[],
+) {
   const order = query.order;
   let paged = query.base;
   order.forEach((term, i) => {
@@ -253,7 +261,7 @@ function toPage<Row>(
  * Pages of rows for many parents in one SQL statement. Returns a map from the parent key
  * (as text; "" for a root connection) to its page of raw rows.
  */
-export async function loadPages<Row>(query: ConnectionQuery<Row>): Promise<Map<string, Page<Row>>> {
+export async function loadPages<Row, DB, TB extends keyof DB>(query: ConnectionQuery<Row, DB, TB>): Promise<Map<string, Page<Row>>> {
   const { size, backward } = pageSize(query.args);
   const order = query.order;
   const after = query.args.after != null ? decodeCursor(order, query.args.after, "after") : undefined;

@@ -1,6 +1,6 @@
 // What a client may ask of a list of projects: a typed, allow-listed filter (every field
 // narrows, fields combine with AND) and an ordering of a few keys with a stable tie-break.
-import { type RawBuilder, type SelectQueryBuilder, sql } from "kysely";
+import { type Compilable, type RawBuilder, sql } from "kysely";
 import type { Database } from "../db/types.ts";
 import { inKeys } from "./keys.ts";
 import type { ProjectFlag } from "./model.ts";
@@ -92,11 +92,6 @@ export function inList(expression: RawBuilder<unknown>, values: readonly (string
   return sql<boolean>`${expression} in (${sql.join(values.map((v) => sql`${v}`))})`;
 }
 
-export function applyProjectFilter<Q extends SelectQueryBuilder<Database, any, any>>(base: Q, filter: ProjectFilter | null | undefined, path: string): Q {
-  if (!filter) return base;
-  return base.where(projectConditions(filter, path)) as Q;
-}
-
 /** Re-listed projects (再掲) repeat an amount shown where they are first listed. */
 export function notRelisted(includeRelisted: boolean): RawBuilder<boolean> {
   return includeRelisted ? sql<boolean>`true` : sql<boolean>`not project.is_relisted`;
@@ -114,7 +109,7 @@ export function notRelisted(includeRelisted: boolean): RawBuilder<boolean> {
  * triggered JIT compilation and a serial plan, and a CTE of the set read twice was 4× slower
  * at a million projects.
  */
-export function countedOnce(row: string, parentsWithAmount: SelectQueryBuilder<any, any, any>, listColumn?: string): RawBuilder<boolean> {
+export function countedOnce(row: string, parentsWithAmount: Compilable, listColumn?: string): RawBuilder<boolean> {
   const ofRow = [...(listColumn ? [sql.ref(`${row}.${listColumn}`)] : []), sql.ref(`${row}.municipality_code`), sql.ref(`${row}.id`)];
   const ofItem = [...(listColumn ? [sql.ref(`whole.${listColumn}`)] : []), sql`item.municipality_code`, sql`item.id`];
   return sql<boolean>`(${sql.join(ofRow)}) not in (

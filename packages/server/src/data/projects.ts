@@ -1,12 +1,12 @@
-import { type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from "kysely";
-import type { Database } from "../db/types.ts";
+import { type Kysely, type RawBuilder, type Selectable, type SelectQueryBuilder, sql } from "kysely";
+import type { Database, ProjectTable } from "../db/types.ts";
 import { byId, mapPage } from "./catalog.ts";
 import { findByKeys, inKeys } from "./keys.ts";
 import { type Project, toProject } from "./model.ts";
 import { loadPages, type PageArgs, type SortTerm } from "./pagination.ts";
 import { countedOnce, notRelisted, type ProjectFilter, type ProjectOrder, projectConditions, projectOrder } from "./project-query.ts";
 
-export type ProjectBase = SelectQueryBuilder<Database, "project", any>;
+export type ProjectBase = SelectQueryBuilder<Database, "project", Selectable<ProjectTable>>;
 
 export async function projectsByKey(db: Kysely<Database>, keys: readonly string[]): Promise<Array<Project | undefined>> {
   return findByKeys(db, "project", keys, toProject);

@@ -39,7 +39,17 @@ function score(name: RawBuilder<unknown>, description: RawBuilder<unknown> | nul
 }
 
 /** The matching rows of each wanted table, with their score unless only counting. */
-function hitsOf(types: readonly SearchableType[], terms: string[], withScore: boolean): RawBuilder<unknown> {
+/** A row of the union of searchable tables. */
+interface HitRow {
+  type: SearchableType;
+  municipality_code: string;
+  id: string;
+  title: string;
+  body: string | null;
+  score: string | null;
+}
+
+function hitsOf(types: readonly SearchableType[], terms: string[], withScore: boolean): RawBuilder<HitRow> {
   const branches: RawBuilder<unknown>[] = [];
   const scored = (s: RawBuilder<unknown>) => (withScore ? s : sql`null::numeric`);
   if (types.includes("Project")) {
@@ -78,14 +88,14 @@ export async function searchPage(
   if (wanted.length === 0) return emptyPage();
   const pages = await loadPages({
     db,
-    base: db.selectFrom(hitsOf(wanted, terms, true).as("hit")).selectAll("hit" as any) as any,
-    countBase: db.selectFrom(hitsOf(wanted, terms, false).as("hit")).selectAll("hit" as any) as any,
+    base: db.selectFrom(hitsOf(wanted, terms, true).as("hit")).selectAll("hit"),
+    countBase: db.selectFrom(hitsOf(wanted, terms, false).as("hit")).selectAll("hit"),
     order: searchOrder,
     args,
   });
   return mapPage(
     pages.get(""),
-    (row: any): SearchHit => ({
+    (row): SearchHit => ({
       type: row.type,
       key: keyOf(row.municipality_code, String(row.id)),
       score: String(row.score),

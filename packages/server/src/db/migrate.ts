@@ -2,6 +2,7 @@ import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
+import type { Database } from "../db/types.ts";
 
 export const migrationsFolder = fileURLToPath(new URL("../../../../migrations", import.meta.url));
 
@@ -21,7 +22,7 @@ const provider: MigrationProvider = {
 };
 
 /** Applies every pending migration; throws with the failing migration's name. */
-export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
   const migrator = new Migrator({ db, provider });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === "Error");
