@@ -5,7 +5,6 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadBundledDataset } from "../packages/server/src/app-database.ts";
 import { departmentTotals, documentsOf } from "../packages/server/src/data/document-totals.ts";
 import { loadDataset } from "../packages/server/src/import/load.ts";
 import { renderTotalsReport, totalsReportFile } from "../packages/server/src/import/totals-report.ts";
@@ -33,8 +32,7 @@ const statedTotals = dataset.bundles.flatMap((b) =>
 describe.each(engines())("the bundled dataset on %s", (kind) => {
   let database: TestDatabase;
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    await loadBundledDataset(database);
+    database = await createTestDatabase(kind, { load: true });
   });
   afterAll(() => database?.drop());
 

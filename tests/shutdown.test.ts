@@ -5,7 +5,6 @@ import { connect } from "node:net";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
-import { loadBundledDataset } from "../packages/server/src/app-database.ts";
 import { createTestDatabase, engines, type TestDatabase } from "./support/databases.ts";
 import { freePort } from "./support/throwaway-postgres.ts";
 
@@ -36,8 +35,7 @@ describe.runIf(engines().includes("postgres"))("SIGTERM on the server process", 
   const output: string[] = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase("postgres");
-    await loadBundledDataset(database);
+    database = await createTestDatabase("postgres", { load: true });
   });
   afterAll(async () => {
     if (child && child.exitCode === null) child.kill("SIGKILL");

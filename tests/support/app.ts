@@ -1,6 +1,5 @@
 // A migrated database loaded with the bundled dataset, and the Yoga app over it.
 
-import { loadBundledDataset } from "../../packages/server/src/app-database.ts";
 import type { DatabaseKind } from "../../packages/server/src/db/database.ts";
 import { type App, type AppOptions, createApp } from "../../packages/server/src/yoga.ts";
 import { createTestDatabase, type TestDatabase } from "./databases.ts";
@@ -35,8 +34,7 @@ export interface TestApp {
 
 /** The app with production defaults unless `app` overrides some options (limits, timeouts …). */
 export async function startTestApp(kind: DatabaseKind, options: { load?: boolean; app?: Omit<AppOptions, "database"> } = {}): Promise<TestApp> {
-  const database = await createTestDatabase(kind);
-  if (options.load !== false) await loadBundledDataset(database);
+  const database = await createTestDatabase(kind, { load: options.load !== false });
   const errors: Array<{ message: string; error: unknown }> = [];
   const app = createApp({ logError: (message, error) => errors.push({ message, error }), ...options.app, database });
   return {

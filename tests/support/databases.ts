@@ -1,10 +1,11 @@
-// Test databases: a fresh PostgreSQL database per test file (created and dropped here) and an
-// in-memory PGlite, both migrated by the real migrations. No mocks.
+// Test databases: a PostgreSQL database per test file (cloned here from a template the global
+// setup built, and dropped) and an in-memory PGlite (opened from a dumped template). Both were
+// migrated by the real migrations and, when asked, loaded by the real importer. No mocks.
 import { randomBytes } from "node:crypto";
-import pg from "pg";
+import { readFileSync } from "node:fs";
 import { inject } from "vitest";
 import { createDatabase, type DatabaseHandle, type DatabaseKind } from "../../packages/server/src/db/database.ts";
-import { migrateToLatest } from "../../packages/server/src/db/migrate.ts";
+import { admin, createPostgresDatabase, withDatabase } from "./postgres-admin.ts";
 
 /** The engines this run covers: PGlite always, PostgreSQL when reachable. */
 export function engines(): DatabaseKind[] {
@@ -18,44 +19,32 @@ export interface TestDatabase extends DatabaseHandle {
   drop(): Promise<void>;
 }
 
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
-
-async function admin<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-export async function createTestDatabase(kind: DatabaseKind, options: { migrate?: boolean } = {}): Promise<TestDatabase> {
+/**
+ * A database of its own for a test file: migrated (the default), migrated and loaded with the
+ * bundled dataset (`load`), or empty and unmigrated (`migrate: false`).
+ */
+export async function createTestDatabase(kind: DatabaseKind, options: { migrate?: boolean; load?: boolean } = {}): Promise<TestDatabase> {
   const statements = { count: 0, sql: [] as string[], parameters: [] as ReadonlyArray<unknown>[] };
   const onQuery = (event: { query: { sql: string; parameters: ReadonlyArray<unknown> } }) => {
     statements.count++;
     statements.sql.push(event.query.sql);
     statements.parameters.push(event.query.parameters);
   };
+  const template = options.migrate === false ? undefined : options.load ? "loaded" : "migrated";
   let handle: DatabaseHandle;
   let drop = async () => {};
   let url: string | undefined;
   if (kind === "postgres") {
     const adminUrl = inject("postgresUrl");
     const name = `wg_test_${randomBytes(6).toString("hex")}`;
-    // A UTF-8 ctype, so pg_trgm treats Japanese characters as word characters.
-    await admin(adminUrl, (c) => c.query(`create database ${name} template template0 encoding 'UTF8' lc_ctype 'C.UTF-8' lc_collate 'C.UTF-8'`));
+    await createPostgresDatabase(adminUrl, name, template && inject("postgresTemplates")[template]);
     url = withDatabase(adminUrl, name);
     handle = await createDatabase({ url, onQuery, poolSize: 4 });
     drop = () => admin(adminUrl, (c) => c.query(`drop database if exists ${name} with (force)`)).then(() => {});
   } else {
-    handle = await createDatabase({ dataDir: "memory://", onQuery });
+    const loadDataDir = template ? new Blob([readFileSync(inject("pgliteTemplates")[template])]) : undefined;
+    handle = await createDatabase({ dataDir: "memory://", onQuery, loadDataDir });
   }
-  if (options.migrate !== false) await migrateToLatest(handle.db);
   statements.count = 0;
   statements.sql.length = 0;
   statements.parameters.length = 0;

@@ -13,6 +13,8 @@ export interface DatabaseOptions {
   url?: string | undefined;
   /** PGlite data folder; "memory://" (or undefined with no url) keeps it in memory. */
   dataDir?: string | undefined;
+  /** PGlite only: start from this dump of a data folder (dumpDataDir), e.g. a migrated, loaded test template. */
+  loadDataDir?: Blob | undefined;
   /** Called once per SQL statement sent, for statement counting and logging. */
   onQuery?: ((event: LogEvent) => void) | undefined;
   /** pg pool size. */
@@ -43,6 +45,8 @@ export interface DatabaseHandle {
   ping(): Promise<boolean>;
   /** Connection pool counts (pg); undefined for the single embedded PGlite connection. */
   poolStats?(): PoolStats;
+  /** PGlite only: a dump of the data folder, to start other databases from (createDatabase's loadDataDir). */
+  dumpDataDir?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -89,6 +93,7 @@ export async function createDatabase(options: DatabaseOptions = {}): Promise<Dat
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const client = await PGlite.create({
     ...(dataDir ? { dataDir } : {}),
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     parsers: {
       20: (value: string) => value,
       1700: (value: string) => value,
@@ -109,6 +114,7 @@ export async function createDatabase(options: DatabaseOptions = {}): Promise<Dat
         return false;
       }
     },
+    dumpDataDir: () => client.dumpDataDir("none"),
     close: () => db.destroy(),
   };
 }
