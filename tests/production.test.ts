@@ -1,0 +1,90 @@
+// The production build for real: `pnpm --filter @welfare-graph/server build` compiles the server,
+// `node packages/server/dist/main.js` serves queries without tsx, with metrics on their own port
+// and one JSON log line per request; a taken port and bad settings are one line each, exit 1.
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createServer } from "node:net";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "./support/throwaway-postgres.ts";
+import { repositoryRoot, spawnServer } from "./support/spawned-server.ts";
+
+const compiledMain = path.join(repositoryRoot, "packages/server/dist/main.js");
+const inMemory = { PGLITE_DATA_DIR: "memory://", DATABASE_URL: "" };
+
+beforeAll(() => {
+  execFileSync("npx", ["--yes", "pnpm@12.4.2", "--filter", "@welfare-graph/server", "build"], { cwd: repositoryRoot, stdio: "pipe" });
+}, 180_000);
+
+describe("the compiled server", () => {
+  it("is plain JavaScript beside its compiled migrations", () => {
+    expect(existsSync(compiledMain)).toBe(true);
+    expect(existsSync(path.join(repositoryRoot, "packages/server/dist/migrations/2026_11_27_000000_initial.js"))).toBe(true);
+  });
+
+  it("migrates, loads, answers, logs one JSON line per request and serves /metrics on METRICS_PORT", async () => {
+    const [port, metricsPort] = [await freePort(), await freePort()];
+    const server = spawnServer(process.execPath, [compiledMain], { ...inMemory, PORT: String(port), METRICS_PORT: String(metricsPort), LOG_LEVEL: "info" });
+    await server.waitFor("database ready");
+    const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "query Departments { departments(first: 3) { nodes { name } } }" }),
+    });
+    const body = (await response.json()) as { data: { departments: { nodes: unknown[] } }; extensions: { cost: { requestedQueryCost: number } } };
+    expect(body.data.departments.nodes).toHaveLength(3);
+    const requestId = response.headers.get("x-request-id");
+
+    // Not on the public port when METRICS_PORT is set.
+    expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).not.toBe(200);
+    const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    expect(metrics).toContain('graphql_requests_total{operation="Departments",type="query",outcome="success"} 1');
+    expect(metrics).toMatch(/^process_resident_memory_bytes \d+/m);
+
+    await server.waitFor(String(requestId));
+    const line = server.logLines().find((each) => each.requestId === requestId);
+    expect(line).toMatchObject({ msg: "request", operation: "Departments", status: 200, outcome: "success", cost: body.extensions.cost.requestedQueryCost });
+    expect(typeof line?.durationMs).toBe("number");
+
+    server.child.kill("SIGTERM");
+    expect(await server.exited).toEqual({ code: 0, signal: null });
+  });
+});
+
+describe("friendly failures", () => {
+  it("a taken port: one line naming it and how to choose another, exit 1", async () => {
+    const blocker = createServer();
+    const port = await freePort();
+    await new Promise<void>((resolve) => blocker.listen(port, "127.0.0.1", resolve));
+    try {
+      const server = spawnServer(process.execPath, [compiledMain], { ...inMemory, PORT: String(port) });
+      expect(await server.exited).toEqual({ code: 1, signal: null });
+      const lines = server.output().trim().split("\n");
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(`port ${port} is already in use`);
+      expect(lines[0]).toContain(`PORT=${port + 1}`);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it("bad settings: one line each, before anything starts, exit 1", async () => {
+    const server = spawnServer(process.execPath, [compiledMain], {
+      ...inMemory,
+      PORT: "eighty",
+      LOG_LEVEL: "loud",
+      STATEMENT_TIMEOUT_MS: "-5",
+      OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4318",
+      DATABASE_READ_URL: "mysql://replica/db",
+    });
+    expect(await server.exited).toEqual({ code: 1, signal: null });
+    const lines = server.output().trim().split("\n");
+    expect(lines).toEqual([
+      'STATEMENT_TIMEOUT_MS must be a positive whole number, got "-5"',
+      'PORT must be a port number from 0 to 65535, got "eighty"',
+      'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"',
+      'OTEL_EXPORTER_OTLP_ENDPOINT must be a http: or https: URL, got "collector:4318"',
+      'DATABASE_READ_URL must be a postgres:// URL, got "mysql://replica/db"',
+    ]);
+  });
+});
