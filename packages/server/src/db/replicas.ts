@@ -1,10 +1,12 @@
 // Read replicas behind one pool-like object: Kysely's PostgresDialect asks it for a client, it
 // hands out one from the next healthy replica (round robin) or, when none is healthy, from the
 // primary. A background check marks each replica up, down (unreachable) or behind (replaying
-// WAL it received more than maxLagMs late); a replica that refuses a connection is marked down
-// at once and the query goes to the primary.
-import type { PostgresPool, PostgresPoolClient } from "kysely";
+// WAL it received more than maxLagMs late); a replica that refuses a connection, or loses one
+// mid-statement, is marked down at once and the statement goes to the primary (reads only: a
+// read statement can be sent twice).
+import type { PostgresCursor, PostgresPool, PostgresPoolClient, PostgresQueryResult } from "kysely";
 import pg from "pg";
+import { classifyDatabaseError } from "./database-errors.ts";
 
 export type ReplicaState = "unchecked" | "up" | "down" | "behind";
 
@@ -87,13 +89,40 @@ export function createReplicaSet(primary: pg.Pool, options: ReplicaSetOptions): 
   timer.unref();
   void check();
 
+  /** A replica's client whose statements move to the primary when the replica is lost. */
+  const withFallback = (replica: Replica, client: pg.PoolClient): PostgresPoolClient => {
+    let broken = false;
+    async function run<R>(sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> {
+      try {
+        return (await client.query(sql, [...parameters])) as unknown as PostgresQueryResult<R>;
+      } catch (error) {
+        if (classifyDatabaseError(error) !== "unavailable") throw error;
+        broken = true;
+        setState(replica, "down");
+        const fallback = await primary.connect();
+        try {
+          return (await fallback.query(sql, [...parameters])) as unknown as PostgresQueryResult<R>;
+        } finally {
+          fallback.release();
+        }
+      }
+    }
+    function query<R>(sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>>;
+    function query<R>(cursor: PostgresCursor<R>): PostgresCursor<R>;
+    function query<R>(sqlOrCursor: string | PostgresCursor<R>, parameters?: ReadonlyArray<unknown>) {
+      if (typeof sqlOrCursor !== "string") return client.query(sqlOrCursor as never) as PostgresCursor<R>;
+      return run<R>(sqlOrCursor, parameters ?? []);
+    }
+    return { query, release: () => client.release(broken) };
+  };
+
   const routingPool: PostgresPool = {
     async connect(): Promise<PostgresPoolClient> {
       for (let tried = 0; tried < replicas.length; tried++) {
         const replica = replicas[next++ % replicas.length]!;
         if (replica.status.state !== "up") continue;
         try {
-          return await replica.pool.connect();
+          return withFallback(replica, await replica.pool.connect());
         } catch {
           // Refused or timed out: serve this query from the primary, and skip the replica
           // until the next check finds it back.
