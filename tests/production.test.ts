@@ -3,7 +3,8 @@
 // and one JSON log line per request; a taken port and bad settings are one line each, exit 1.
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { createServer } from "node:net";
+import { createServer as createHttpServer } from "node:http";
+import { type AddressInfo, createServer } from "node:net";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "./support/throwaway-postgres.ts";
@@ -22,9 +23,28 @@ describe("the compiled server", () => {
     expect(existsSync(path.join(repositoryRoot, "packages/server/dist/migrations/2026_11_27_000000_initial.js"))).toBe(true);
   });
 
-  it("migrates, loads, answers, logs one JSON line per request and serves /metrics on METRICS_PORT", async () => {
+  it("migrates, loads, answers, logs one JSON line per request, serves /metrics on METRICS_PORT, sends traces", async () => {
+    // A loopback OTLP/HTTP receiver: the compiled server loads the tracing SDK on demand.
+    const spanNames: string[] = [];
+    const receiver = createHttpServer((request, response) => {
+      let body = "";
+      request.on("data", (chunk) => (body += String(chunk)));
+      request.on("end", () => {
+        const payload = JSON.parse(body) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ name: string }> }> }> };
+        for (const resource of payload.resourceSpans) for (const scope of resource.scopeSpans) spanNames.push(...scope.spans.map((span) => span.name));
+        response.writeHead(200, { "content-type": "application/json" }).end("{}");
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    const collector = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
     const [port, metricsPort] = [await freePort(), await freePort()];
-    const server = spawnServer(process.execPath, [compiledMain], { ...inMemory, PORT: String(port), METRICS_PORT: String(metricsPort), LOG_LEVEL: "info" });
+    const server = spawnServer(process.execPath, [compiledMain], {
+      ...inMemory,
+      PORT: String(port),
+      METRICS_PORT: String(metricsPort),
+      LOG_LEVEL: "info",
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector,
+    });
     await server.waitFor("database ready");
     const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
       method: "POST",
@@ -45,9 +65,13 @@ describe("the compiled server", () => {
     const line = server.logLines().find((each) => each.requestId === requestId);
     expect(line).toMatchObject({ msg: "request", operation: "Departments", status: 200, outcome: "success", cost: body.extensions.cost.requestedQueryCost });
     expect(typeof line?.durationMs).toBe("number");
+    expect(line?.traceId).toMatch(/^[0-9a-f]{32}$/);
 
     server.child.kill("SIGTERM");
     expect(await server.exited).toEqual({ code: 0, signal: null });
+    // The last batch of spans is sent before the process exits.
+    receiver.close();
+    expect(spanNames).toEqual(expect.arrayContaining(["query Departments", "graphql.parse", "graphql.validate", "graphql.execute", "select"]));
   });
 });
 
