@@ -2,17 +2,22 @@
 // whole process group, as a terminal sends it) and SIGTERM to pnpm (as a supervisor sends it).
 // A normal stop must not look like a failure: no ELIFECYCLE, no ERR_PNPM_RECURSIVE_RUN_FIRST_FAIL.
 import { execFileSync } from "node:child_process";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "./support/throwaway-postgres.ts";
-import { repositoryRoot, spawnServer } from "./support/spawned-server.ts";
+import { repositoryRoot, serverDatabase, spawnServer } from "./support/spawned-server.ts";
 
 const failureMarks = /ELIFECYCLE|ERR_PNPM|Command failed/;
-const inMemory = { PGLITE_DATA_DIR: "memory://", DATABASE_URL: "" };
+let database: Awaited<ReturnType<typeof serverDatabase>>;
 
 describe("stopping pnpm start", () => {
+  beforeAll(async () => {
+    database = await serverDatabase();
+  });
+  afterAll(() => database?.drop());
+
   it("Ctrl+C: the server stops, pnpm reports no failure", async () => {
     const port = await freePort();
-    const server = spawnServer("npx", ["--yes", "pnpm@12.4.2", "start"], { ...inMemory, PORT: String(port) }, { detached: true });
+    const server = spawnServer("npx", ["--yes", "pnpm@12.4.2", "start"], { ...database.env, PORT: String(port) }, { detached: true });
     await server.waitFor("database ready");
     process.kill(-server.child.pid!, "SIGINT");
     const { code, signal } = await server.exited;
@@ -28,7 +33,7 @@ describe("stopping pnpm start", () => {
     // The pnpm that npx runs, without npx around it (npm does not pass SIGTERM on to its child).
     const pnpm = execFileSync("npx", ["--yes", "-p", "pnpm@12.4.2", "which", "pnpm"], { cwd: repositoryRoot, encoding: "utf8" }).trim();
     const port = await freePort();
-    const server = spawnServer(pnpm, ["start"], { ...inMemory, PORT: String(port) });
+    const server = spawnServer(pnpm, ["start"], { ...database.env, PORT: String(port) });
     await server.waitFor("database ready");
     server.child.kill("SIGTERM");
     expect(await server.exited).toEqual({ code: 0, signal: null });

@@ -6,16 +6,18 @@ import { existsSync } from "node:fs";
 import { createServer as createHttpServer } from "node:http";
 import { type AddressInfo, createServer } from "node:net";
 import path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "./support/throwaway-postgres.ts";
-import { repositoryRoot, spawnServer } from "./support/spawned-server.ts";
+import { repositoryRoot, serverDatabase, spawnServer } from "./support/spawned-server.ts";
 
 const compiledMain = path.join(repositoryRoot, "packages/server/dist/main.js");
-const inMemory = { PGLITE_DATA_DIR: "memory://", DATABASE_URL: "" };
+let database: Awaited<ReturnType<typeof serverDatabase>>;
 
-beforeAll(() => {
+beforeAll(async () => {
+  database = await serverDatabase();
   execFileSync("npx", ["--yes", "pnpm@12.4.2", "--filter", "@welfare-graph/server", "build"], { cwd: repositoryRoot, stdio: "pipe" });
 }, 180_000);
+afterAll(() => database?.drop());
 
 describe("the compiled server", () => {
   it("is plain JavaScript beside its compiled migrations", () => {
@@ -23,7 +25,7 @@ describe("the compiled server", () => {
     expect(existsSync(path.join(repositoryRoot, "packages/server/dist/migrations/2026_11_27_000000_initial.js"))).toBe(true);
   });
 
-  it("migrates, loads, answers, logs one JSON line per request, serves /metrics on METRICS_PORT, sends traces", async () => {
+  it("answers queries, logs one JSON line per request, serves /metrics on METRICS_PORT, sends traces", async () => {
     // A loopback OTLP/HTTP receiver: the compiled server loads the tracing SDK on demand.
     const spanNames: string[] = [];
     const receiver = createHttpServer((request, response) => {
@@ -39,7 +41,7 @@ describe("the compiled server", () => {
     const collector = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
     const [port, metricsPort] = [await freePort(), await freePort()];
     const server = spawnServer(process.execPath, [compiledMain], {
-      ...inMemory,
+      ...database.env,
       PORT: String(port),
       METRICS_PORT: String(metricsPort),
       LOG_LEVEL: "info",
@@ -81,7 +83,7 @@ describe("friendly failures", () => {
     const port = await freePort();
     await new Promise<void>((resolve) => blocker.listen(port, "127.0.0.1", resolve));
     try {
-      const server = spawnServer(process.execPath, [compiledMain], { ...inMemory, PORT: String(port) });
+      const server = spawnServer(process.execPath, [compiledMain], { ...database.env, PORT: String(port) });
       expect(await server.exited).toEqual({ code: 1, signal: null });
       const lines = server.output().trim().split("\n");
       expect(lines).toHaveLength(1);
@@ -94,7 +96,7 @@ describe("friendly failures", () => {
 
   it("bad settings: one line each, before anything starts, exit 1", async () => {
     const server = spawnServer(process.execPath, [compiledMain], {
-      ...inMemory,
+      ...database.env,
       PORT: "eighty",
       LOG_LEVEL: "loud",
       STATEMENT_TIMEOUT_MS: "-5",

@@ -2,6 +2,8 @@
 // gathered, waited on until a line appears; killed at the end of the test.
 import { type ChildProcess, spawn } from "node:child_process";
 import { onTestFinished } from "vitest";
+import { loadBundledDataset } from "../../packages/server/src/app-database.ts";
+import { createTestDatabase, engines } from "./databases.ts";
 
 export interface SpawnedServer {
   child: ChildProcess;
@@ -64,4 +66,15 @@ export function spawnServer(command: string, args: string[], env: Record<string,
     },
     exited,
   };
+}
+
+/**
+ * The database a spawned server uses: a loaded PostgreSQL database of its own when PostgreSQL is
+ * reachable (the server starts in a second or two), else an in-memory PGlite it loads itself.
+ */
+export async function serverDatabase(): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
+  if (!engines().includes("postgres")) return { env: { PGLITE_DATA_DIR: "memory://", DATABASE_URL: "" }, drop: async () => {} };
+  const database = await createTestDatabase("postgres");
+  await loadBundledDataset(database);
+  return { env: { DATABASE_URL: database.url! }, drop: () => database.drop() };
 }
