@@ -2,6 +2,7 @@
 // /v1/traces) and the app with tracing on. One server span per request, named after its
 // operation, children parse/validate/execute, one span per SQL statement under execute, the
 // caller's traceparent continued, and the request's log line carrying the same trace id.
+import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
@@ -103,5 +104,20 @@ describe("OpenTelemetry traces over OTLP/HTTP", () => {
 
     // The request's log line carries the trace id.
     expect(logLines.find((line) => line.requestId === requestId)).toMatchObject({ operation: "Traced", traceId: callerTrace });
+  });
+});
+
+describe("tracing off", () => {
+  it("main.ts imports the OpenTelemetry SDK only when an endpoint is set (a dynamic import)", () => {
+    const main = readFileSync(new URL("../packages/server/src/main.ts", import.meta.url), "utf8");
+    const staticImports = [...main.matchAll(/^import (?!type )[^;]*? from "([^"]+)";/gms)].map((match) => match[1]);
+    expect(staticImports).not.toContain("./observability/tracing.ts");
+    expect(staticImports.some((specifier) => specifier?.startsWith("@opentelemetry/"))).toBe(false);
+    expect(main).toMatch(/settings\.otlpEndpoint\s*\?\s*\(await import\("\.\/observability\/tracing\.ts"\)\)/);
+    // What main.ts loads statically needs only the API (no-op without a registered SDK).
+    for (const file of ["request-facts.ts", "metrics.ts", "logging.ts"]) {
+      const source = readFileSync(new URL(`../packages/server/src/observability/${file}`, import.meta.url), "utf8");
+      expect(source).not.toMatch(/from "@opentelemetry\/(?!api")/);
+    }
   });
 });
