@@ -75,10 +75,13 @@ describe("OpenTelemetry traces over OTLP/HTTP", () => {
     });
     expect(response.status).toBe(200);
     const requestId = response.headers.get("x-request-id");
+    // Probes are not traced.
+    expect((await app.fetch("http://localhost/healthz")).status).toBe(200);
     // Shutdown flushes the batch: every span has been received when it resolves.
     await tracing.shutdown();
 
     expect(paths.every((each) => each.startsWith("POST /v1/traces application/json"))).toBe(true);
+    expect(spans.map((span) => span.name)).not.toContain("GET /healthz");
     const inTrace = spans.filter((span) => span.traceId === callerTrace);
     const root = inTrace.find((span) => span.name === "query Traced");
     expect(root, JSON.stringify(spans.map((span) => span.name))).toBeDefined();

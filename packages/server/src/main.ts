@@ -133,8 +133,10 @@ server.listen(settings.port, settings.host, () => {
 const metricsServer = settings.metricsPort === undefined ? undefined : createMetricsServer(metrics);
 if (metricsServer && settings.metricsPort !== undefined) {
   const metricsPort = settings.metricsPort;
-  metricsServer.once("error", listenFailure("METRICS_PORT", metricsPort));
+  const onMetricsListenError = listenFailure("METRICS_PORT", metricsPort);
+  metricsServer.once("error", onMetricsListenError);
   metricsServer.listen(metricsPort, settings.host, () => {
+    metricsServer.off("error", onMetricsListenError);
     const address = metricsServer.address();
     logger.info(`metrics: http://${settings.host}:${typeof address === "object" && address ? address.port : metricsPort}/metrics`);
   });

@@ -69,6 +69,8 @@ function inSpan<T>(span: Span, parent: Context, wrapped: () => T): T {
   });
 }
 
+const graphqlPath = "/graphql";
+
 export function startTracing(options: TracingOptions): Tracing {
   const exporter = new OTLPTraceExporter({ url: `${options.endpoint.replace(/\/+$/, "")}/v1/traces` });
   const provider = new NodeTracerProvider({
@@ -88,6 +90,8 @@ export function startTracing(options: TracingOptions): Tracing {
     instrumentation: {
       request({ request }, wrapped) {
         const url = new URL(request.url);
+        // Probes and scrapes (/healthz, /readyz, /metrics, GraphiQL's files) are not traced.
+        if (url.pathname !== graphqlPath) return wrapped();
         const parent = propagation.extract(context.active(), request.headers, headerGetter);
         const span = tracer.startSpan(
           `${request.method} ${url.pathname}`,
