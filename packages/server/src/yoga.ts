@@ -1,6 +1,6 @@
 // The HTTP/GraphQL application, without listening: tests call yoga.fetch in-process.
 import { GraphQLError } from "graphql";
-import { createYoga, type YogaServerInstance } from "graphql-yoga";
+import { createYoga, type Plugin, type YogaServerInstance } from "graphql-yoga";
 import type { DatabaseHandle } from "./db/database.ts";
 import { type Context, createContext } from "./graphql/context.ts";
 import { publicError } from "./graphql/errors.ts";
@@ -81,6 +81,8 @@ export interface AppOptions {
   trustedDocuments?: TrustedDocuments | undefined;
   /** False while the database is still being prepared (migrated, loaded); default always true. */
   isPrepared?: () => boolean;
+  /** Metrics, request logs and tracing (observability/); they run last, seeing final results. */
+  observability?: Plugin[];
 }
 
 export const defaultRequestTimeoutMs = 10_000;
@@ -113,7 +115,7 @@ export function createApp(options: AppOptions): App {
     maxRequestBodySize: maxRequestBodyBytes,
     logging: false,
     ...(trusted ? { extraParamNames: [documentIdParameter] } : {}),
-    context: () => createContext(database.db),
+    context: () => createContext(database.reads ?? database.db),
     maskedErrors: {
       maskError: (error, message) => {
         const original = error instanceof GraphQLError ? error.originalError : error;
@@ -140,6 +142,7 @@ export function createApp(options: AppOptions): App {
       ...(trusted ? [trustedDocumentsPlugin(trusted)] : []),
       queryLimitsPlugin(schema, limits, { introspection: options.introspection !== false }),
       timeBudgetPlugin(options.requestTimeoutMs ?? defaultRequestTimeoutMs),
+      ...(options.observability ?? []),
     ],
   });
 }

@@ -4,6 +4,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { Kysely, type LogEvent, PostgresDialect } from "kysely";
 import { PGliteDialect } from "kysely-pglite-dialect";
 import pg from "pg";
+import { createReplicaSet, type ReplicaStatus } from "./replicas.ts";
 import type { Database } from "./types.ts";
 
 export type DatabaseKind = "postgres" | "pglite";
@@ -28,6 +29,13 @@ export interface DatabaseOptions {
   connectionTimeoutMs?: number | undefined;
   /** application_name of the connections, to find them in pg_stat_activity. */
   applicationName?: string | undefined;
+  /** Read replicas (postgres://…) that serve `reads`; the primary (url) keeps writes. */
+  readUrls?: string[] | undefined;
+  /** A replica replaying more than this late is skipped (reads go to the primary). */
+  replicaMaxLagMs?: number | undefined;
+  replicaCheckIntervalMs?: number | undefined;
+  /** Called when a replica goes up, down or behind. */
+  onReplicaStateChange?: ((status: ReplicaStatus, previous: string) => void) | undefined;
 }
 
 export interface PoolStats {
@@ -39,14 +47,21 @@ export interface PoolStats {
 }
 
 export interface DatabaseHandle {
+  /** The primary: migrations, imports, and reads when there are no replicas. */
   db: Kysely<Database>;
+  /** Where GraphQL queries read: the replicas when configured (falling back to the primary), else db. */
+  reads?: Kysely<Database>;
   kind: DatabaseKind;
-  /** Cheap liveness probe for /readyz. */
+  /** Cheap liveness probe of the primary for /readyz. */
   ping(): Promise<boolean>;
   /** Connection pool counts (pg); undefined for the single embedded PGlite connection. */
   poolStats?(): PoolStats;
   /** PGlite only: a dump of the data folder, to start other databases from (createDatabase's loadDataDir). */
   dumpDataDir?(): Promise<Blob>;
+  /** Every pool by name ("primary", then each replica), for metrics. */
+  pools?(): Array<{ name: string; stats: PoolStats }>;
+  /** The replicas' states at their last check (empty without replicas). */
+  replicas?(): ReplicaStatus[];
   close(): Promise<void>;
 }
 
@@ -58,14 +73,14 @@ types.setTypeParser(types.builtins.NUMERIC, (value) => value);
 export async function createDatabase(options: DatabaseOptions = {}): Promise<DatabaseHandle> {
   const log = options.onQuery;
   if (options.url) {
-    const pool = new pg.Pool({
-      connectionString: options.url,
+    const poolConfig: pg.PoolConfig = {
       max: options.poolSize ?? 10,
       connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
       idleTimeoutMillis: 30_000,
       application_name: options.applicationName ?? "welfare-graph",
       ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
-    });
+    };
+    const pool = new pg.Pool({ ...poolConfig, connectionString: options.url });
     // An idle client losing its server must not crash the process; the pool replaces it.
     pool.on("error", () => {});
     // Nor a checked-out one: when the server goes away mid-query, node-postgres fails the query
@@ -73,8 +88,20 @@ export async function createDatabase(options: DatabaseOptions = {}): Promise<Dat
     // out. The pool discards the broken client when it comes back (it is no longer queryable).
     pool.on("connect", (client) => client.on("error", () => {}));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) });
+    const replicaSet = options.readUrls?.length
+      ? createReplicaSet(pool, {
+          urls: options.readUrls,
+          poolConfig,
+          maxLagMs: options.replicaMaxLagMs ?? 10_000,
+          checkIntervalMs: options.replicaCheckIntervalMs ?? 2_000,
+          ...(options.onReplicaStateChange ? { onStateChange: options.onReplicaStateChange } : {}),
+        })
+      : undefined;
+    const reads = replicaSet ? new Kysely<Database>({ dialect: new PostgresDialect({ pool: replicaSet.routingPool }), ...(log ? { log } : {}) }) : db;
+    const statsOf = (each: pg.Pool): PoolStats => ({ total: each.totalCount, idle: each.idleCount, waiting: each.waitingCount });
     return {
       db,
+      reads,
       kind: "postgres",
       ping: async () => {
         try {
@@ -84,8 +111,16 @@ export async function createDatabase(options: DatabaseOptions = {}): Promise<Dat
           return false;
         }
       },
-      poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
-      close: () => db.destroy(),
+      poolStats: () => statsOf(pool),
+      pools: () => [{ name: "primary", stats: statsOf(pool) }, ...(replicaSet?.pools() ?? []).map(({ name, pool: each }) => ({ name, stats: statsOf(each) }))],
+      replicas: () => replicaSet?.statuses() ?? [],
+      close: async () => {
+        if (replicaSet) {
+          await reads.destroy();
+          await replicaSet.close();
+        }
+        await db.destroy();
+      },
     };
   }
 
@@ -105,6 +140,7 @@ export async function createDatabase(options: DatabaseOptions = {}): Promise<Dat
   const db = new Kysely<Database>({ dialect: new PGliteDialect(client), ...(log ? { log } : {}) });
   return {
     db,
+    reads: db,
     kind: "pglite",
     ping: async () => {
       try {

@@ -4,7 +4,10 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
 import type { Database } from "../db/types.ts";
 
-export const migrationsFolder = fileURLToPath(new URL("../../../../migrations", import.meta.url));
+// Compiled (dist/db/migrate.js), the migrations are dist/migrations/*.js (tsconfig.migrations.json).
+const compiled = import.meta.url.endsWith(".js");
+const extension = compiled ? ".js" : ".ts";
+export const migrationsFolder = fileURLToPath(new URL(compiled ? "../migrations" : "../../../../migrations", import.meta.url));
 
 /**
  * Imports migrations from our own module, not Kysely's FileMigrationProvider: its import()
@@ -12,10 +15,12 @@ export const migrationsFolder = fileURLToPath(new URL("../../../../migrations", 
  */
 const provider: MigrationProvider = {
   async getMigrations() {
-    const files = (await readdir(migrationsFolder)).filter((f) => /^\d{4}_\d{2}_\d{2}_\d{6}_[a-z0-9_]+\.ts$/.test(f)).sort();
+    const files = (await readdir(migrationsFolder))
+      .filter((f) => /^\d{4}_\d{2}_\d{2}_\d{6}_[a-z0-9_]+$/.test(f.slice(0, -extension.length)) && f.endsWith(extension))
+      .sort();
     const migrations: Record<string, Migration> = {};
     for (const file of files) {
-      migrations[file.replace(/\.ts$/, "")] = (await import(pathToFileURL(path.join(migrationsFolder, file)).href)) as Migration;
+      migrations[file.slice(0, -extension.length)] = (await import(pathToFileURL(path.join(migrationsFolder, file)).href)) as Migration;
     }
     return migrations;
   },

@@ -23,8 +23,10 @@ export function availabilityPlugin({ database, isPrepared }: Availability): Plug
           return;
         }
         // ping() never throws: an exception here would escape the request pipeline.
+        // Replicas do not gate readiness (reads fall back to the primary); their states are listed.
         return database.ping().then((ready) => {
-          endResponse(json(ready ? 200 : 503, { status: ready ? "ready" : "database unavailable" }));
+          const replicas = database.replicas?.() ?? [];
+          endResponse(json(ready ? 200 : 503, { status: ready ? "ready" : "database unavailable", ...(replicas.length ? { replicas } : {}) }));
         });
       }
     },

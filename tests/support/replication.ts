@@ -1,0 +1,78 @@
+// A throwaway primary and a streaming hot standby (initdb, then pg_basebackup -R), each on its
+// own loopback port, for the read-replica tests. Runs as the postgres user when we are root,
+// like throwaway-postgres.ts.
+import { execFileSync } from "node:child_process";
+import { chownSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { freePort } from "./throwaway-postgres.ts";
+
+export interface Cluster {
+  port: number;
+  url(database: string): string;
+  start(): void;
+  crash(): void;
+}
+
+export interface ReplicatedPair {
+  primary: Cluster;
+  standby: Cluster;
+  destroy(): void;
+}
+
+function binDir(): string {
+  return execFileSync("pg_config", ["--bindir"], { encoding: "utf8" }).trim();
+}
+
+export async function createReplicatedPair(): Promise<ReplicatedPair> {
+  const bin = binDir();
+  const asRoot = process.getuid?.() === 0;
+  const run = (program: string, args: string[]) => {
+    const command = path.join(bin, program);
+    return asRoot ? execFileSync("runuser", ["-u", "postgres", "--", command, ...args], { stdio: "pipe" }) : execFileSync(command, args, { stdio: "pipe" });
+  };
+  const dir = mkdtempSync(path.join(tmpdir(), "wg-replication-"));
+  if (asRoot) {
+    const uid = Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" }).trim());
+    const gid = Number(execFileSync("id", ["-g", "postgres"], { encoding: "utf8" }).trim());
+    chownSync(dir, uid, gid);
+  }
+  const running = new Set<string>();
+  const cluster = (name: string, port: number): Cluster => {
+    const data = path.join(dir, name);
+    const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=40 -c wal_level=replica -c hot_standby=on`;
+    return {
+      port,
+      url: (database) => `postgres://postgres@127.0.0.1:${port}/${database}`,
+      start() {
+        run("pg_ctl", ["-D", data, "-l", path.join(dir, `${name}.log`), "-o", options, "-w", "-t", "60", "start"]);
+        running.add(data);
+      },
+      crash() {
+        run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
+        running.delete(data);
+      },
+    };
+  };
+  const primary = cluster("primary", await freePort());
+  run("initdb", ["-D", path.join(dir, "primary"), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"]);
+  primary.start();
+  const standby = cluster("standby", await freePort());
+  // -R writes primary_conninfo and standby.signal: the copy starts as a streaming hot standby.
+  run("pg_basebackup", ["-h", "127.0.0.1", "-p", String(primary.port), "-U", "postgres", "-D", path.join(dir, "standby"), "-R", "-X", "stream", "--no-sync"]);
+  standby.start();
+  return {
+    primary,
+    standby,
+    destroy() {
+      for (const data of running) {
+        try {
+          run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
+        } catch {
+          // already gone
+        }
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
