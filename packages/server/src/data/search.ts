@@ -5,7 +5,7 @@ import { type Kysely, type RawBuilder, sql } from "kysely";
 import type { Database } from "../db/types.ts";
 import { keyOf } from "./keys.ts";
 import { emptyPage, loadPages, type Page, type PageArgs, type SortTerm } from "./pagination.ts";
-import { foldForSearch, matchesTerms, searchableText, searchTerms } from "./search-text.ts";
+import { foldForSearch, matchesTerms, searchable, searchTerms } from "./search-text.ts";
 import { mapPage } from "./catalog.ts";
 
 export type SearchableType = "Project" | "Department" | "BeneficiaryGroup";
@@ -45,7 +45,7 @@ function hitsOf(types: readonly SearchableType[], terms: string[], withScore: bo
   if (types.includes("Project")) {
     branches.push(sql`select 'Project'::text as type, project.municipality_code, project.id, project.name_ja as title, project.description_ja as body,
       ${scored(score(sql`project.search_name`, sql`project.search_body`, terms))} as score
-      from project where ${matchesTerms(searchableText.project, terms)}`);
+      from project where ${matchesTerms(searchable.project, terms)}`);
   }
   for (const [type, table] of [
     ["Department", "department"],
@@ -53,8 +53,8 @@ function hitsOf(types: readonly SearchableType[], terms: string[], withScore: bo
   ] as const) {
     if (!types.includes(type)) continue;
     branches.push(sql`select ${sql.lit(type)}::text as type, ${sql.ref(`${table}.municipality_code`)}, ${sql.ref(`${table}.id`)}, ${sql.ref(`${table}.name_ja`)} as title,
-      null::text as body, ${scored(score(searchableText[table], null, terms))} as score
-      from ${sql.table(table)} where ${matchesTerms(searchableText[table], terms)}`);
+      null::text as body, ${scored(score(searchable[table].text, null, terms))} as score
+      from ${sql.table(table)} where ${matchesTerms(searchable[table], terms)}`);
   }
   return sql`(${sql.join(branches, sql` union all `)})`;
 }
@@ -66,7 +66,12 @@ const searchOrder: SortTerm[] = [
   { expression: sql`hit.id`, direction: "asc", kind: "integer", name: "id" },
 ];
 
-export async function searchPage(db: Kysely<Database>, query: string, types: readonly SearchableType[] | null | undefined, args: PageArgs): Promise<Page<SearchHit>> {
+export async function searchPage(
+  db: Kysely<Database>,
+  query: string,
+  types: readonly SearchableType[] | null | undefined,
+  args: PageArgs,
+): Promise<Page<SearchHit>> {
   const terms = searchTerms(query, "query");
   // Left out means every type; an empty list, like every empty filter list, matches nothing.
   const wanted = types ?? searchableTypes;
@@ -78,12 +83,15 @@ export async function searchPage(db: Kysely<Database>, query: string, types: rea
     order: searchOrder,
     args,
   });
-  return mapPage(pages.get(""), (row: any): SearchHit => ({
-    type: row.type,
-    key: keyOf(row.municipality_code, String(row.id)),
-    score: String(row.score),
-    snippet: snippet(row.title, row.body, terms),
-  }));
+  return mapPage(
+    pages.get(""),
+    (row: any): SearchHit => ({
+      type: row.type,
+      key: keyOf(row.municipality_code, String(row.id)),
+      score: String(row.score),
+      snippet: snippet(row.title, row.body, terms),
+    }),
+  );
 }
 
 const BEFORE = 20;
