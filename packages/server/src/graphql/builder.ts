@@ -72,7 +72,8 @@ export const builder = new SchemaBuilder<{
     decodeGlobalID: (globalID) => {
       const decoded = /^[A-Za-z0-9+/=_-]{1,200}$/.test(globalID) ? Buffer.from(globalID, "base64").toString("utf8") : "";
       const match = /^([A-Za-z]+):([0-9:]{1,40})$/.exec(decoded);
-      if (!match) throw userInputError(`"${globalID.slice(0, 100)}" is not a valid ID: use an \`id\` this API returned`, { argumentName: "id" });
+      // Pothos decodes the arguments id (node, project) and ids (nodes) alike, without saying which.
+      if (!match) throw userInputError(`"id" (or "ids") holds "${globalID.slice(0, 100)}", which is not a valid ID: use an \`id\` this API returned`, { argumentName: "id" });
       return { typename: match[1] as string, id: match[2] as string };
     },
     cursorFieldOptions: { description: "Opaque cursor of this edge, for `after`/`before`." },
