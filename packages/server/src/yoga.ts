@@ -141,7 +141,10 @@ export function createApp(options: AppOptions): App {
       ...(trusted ? [trustedDocumentsPlugin(trusted)] : []),
       stringArgumentsPlugin(),
       queryLimitsPlugin(schema, limits, { introspection: options.introspection !== false }),
-      timeBudgetPlugin(options.requestTimeoutMs ?? defaultRequestTimeoutMs),
+      timeBudgetPlugin(options.requestTimeoutMs ?? defaultRequestTimeoutMs, {
+        cancel: database.cancelRequest,
+        onCancelError: (error) => logError("cancelling the statements of a timed-out request failed", error),
+      }),
     ],
   });
 }

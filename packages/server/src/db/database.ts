@@ -4,6 +4,8 @@ import { PGlite } from "@electric-sql/pglite";
 import { Kysely, type LogEvent, PostgresDialect } from "kysely";
 import { PGliteDialect } from "kysely-pglite-dialect";
 import pg from "pg";
+import { cancelBackends, cancellableDialect, trackingPool } from "./cancellable-dialect.ts";
+import type { RequestScope } from "./request-scope.ts";
 import type { Database } from "./types.ts";
 
 export type DatabaseKind = "postgres" | "pglite";
@@ -43,6 +45,8 @@ export interface DatabaseHandle {
   ping(): Promise<boolean>;
   /** Connection pool counts (pg); undefined for the single embedded PGlite connection. */
   poolStats?(): PoolStats;
+  /** Cancels the statements an expired request is running (PostgreSQL); PGlite refuses them before they start. */
+  cancelRequest?(scope: RequestScope): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -68,7 +72,9 @@ export async function createDatabase(options: DatabaseOptions = {}): Promise<Dat
     // and then also emits "error" on the client, which would be unhandled while it is checked
     // out. The pool discards the broken client when it comes back (it is no longer queryable).
     pool.on("connect", (client) => client.on("error", () => {}));
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) });
+    const dialect = cancellableDialect(new PostgresDialect({ pool: trackingPool(pool) }), { yieldFirst: false });
+    const db = new Kysely<Database>({ dialect, ...(log ? { log } : {}) });
+    const url = options.url;
     return {
       db,
       kind: "postgres",
@@ -81,6 +87,12 @@ export async function createDatabase(options: DatabaseOptions = {}): Promise<Dat
         }
       },
       poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+      cancelRequest: (scope) =>
+        cancelBackends(scope, async () => {
+          const client = new pg.Client({ connectionString: url, application_name: `${options.applicationName ?? "welfare-graph"}-cancel` });
+          await client.connect();
+          return client;
+        }),
       close: () => db.destroy(),
     };
   }
@@ -97,7 +109,7 @@ export async function createDatabase(options: DatabaseOptions = {}): Promise<Dat
   if (options.statementTimeoutMs) {
     await client.exec(`set statement_timeout = ${Math.floor(options.statementTimeoutMs)}`);
   }
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(client), ...(log ? { log } : {}) });
+  const db = new Kysely<Database>({ dialect: cancellableDialect(new PGliteDialect(client), { yieldFirst: true }), ...(log ? { log } : {}) });
   return {
     db,
     kind: "pglite",
