@@ -1,7 +1,7 @@
 // Reads the configuration, prepares the database in the background, listens, and shuts down
 // cleanly: on SIGTERM it stops accepting, finishes in-flight requests, closes the pool, exits 0.
 import { prepareDatabase } from "./app-database.ts";
-import { appOptionsFromEnv, databaseOptionsFromEnv, shutdownTimeoutMsFromEnv } from "./config.ts";
+import { admissionOptionsFromEnv, appOptionsFromEnv, databaseOptionsFromEnv, shutdownTimeoutMsFromEnv } from "./config.ts";
 import { createDatabase } from "./db/database.ts";
 import { createHttpServer } from "./http/server.ts";
 import { createApp } from "./yoga.ts";
@@ -33,7 +33,7 @@ preparation.done.then(
 );
 
 const app = createApp({ ...appOptions, database: handle, isPrepared: () => preparation.prepared });
-const { server, shutdown } = createHttpServer(app);
+const { server, shutdown } = createHttpServer(app, { admission: admissionOptionsFromEnv(process.env, handle.kind, dbOptions.poolSize) });
 server.listen(port, host, () => {
   const where = handle.kind === "postgres" ? "PostgreSQL" : `embedded PGlite in ${dbOptions.dataDir}`;
   const mode = appOptions.trustedDocuments ? ` (trusted documents only: ${appOptions.trustedDocuments.size})` : "";
