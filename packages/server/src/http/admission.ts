@@ -2,6 +2,7 @@
 // `maxQueued` wait for a slot (each for at most `maxQueueWaitMs`), and everything beyond is
 // answered 503 + Retry-After at once. Queuing every request until its time budget ran out made
 // all of them slow (p99 9 s at 200 connections); shedding the excess keeps the admitted fast.
+import { availableParallelism } from "node:os";
 import type { DatabaseKind } from "../db/database.ts";
 
 export interface AdmissionOptions {
@@ -16,14 +17,16 @@ export interface AdmissionOptions {
 }
 
 /**
- * Defaults for the engine and pool: on PostgreSQL as many requests as pooled connections (a
- * request sends its statements one level at a time, so each holds about one connection), on
- * PGlite two (its single connection serves one statement at a time; the second request's
- * JavaScript work overlaps the first's SQL). The queue absorbs a burst of twice that.
+ * Defaults for the engine, pool and machine. A nested page is mostly JavaScript work (~100 ms
+ * of CPU for 20 × 20 × 10 objects here), so more requests at once than cores only make each
+ * slower: PostgreSQL runs as many as cores (at least 2, at most the pool size), PGlite 2 (its
+ * single connection serves one statement at a time; the second request's JavaScript overlaps
+ * it). The queue absorbs a burst of twice that, for at most half a second, so an admitted
+ * request waits little; the rest is refused at once. Measured in docs/operations.md.
  */
 export function defaultAdmission(kind: DatabaseKind, poolSize = 10): AdmissionOptions {
-  const maxConcurrent = kind === "pglite" ? 2 : Math.max(1, poolSize);
-  return { maxConcurrent, maxQueued: 2 * maxConcurrent, maxQueueWaitMs: 1_000, retryAfterSeconds: 1 };
+  const maxConcurrent = kind === "pglite" ? 2 : Math.max(1, Math.min(poolSize, Math.max(2, availableParallelism())));
+  return { maxConcurrent, maxQueued: 2 * maxConcurrent, maxQueueWaitMs: 500, retryAfterSeconds: 1 };
 }
 
 export interface AdmissionStats {
