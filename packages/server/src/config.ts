@@ -2,7 +2,9 @@
 // docs/operations.md; a malformed value stops the server at startup with its name.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import type { DatabaseKind } from "./db/database.ts";
 import type { QueryLimits } from "./graphql/query-limits.ts";
+import { type AdmissionOptions, defaultAdmission } from "./http/admission.ts";
 import { loadTrustedDocuments } from "./http/trusted-documents.ts";
 import type { AppOptions } from "./yoga.ts";
 
@@ -189,6 +191,7 @@ export function configurationProblems(env: NodeJS.ProcessEnv = process.env): str
   check(() => url(env, "OTEL_EXPORTER_OTLP_ENDPOINT", ["http:", "https:"]));
   if (env.DATABASE_URL) check(() => postgresUrl("DATABASE_URL", env.DATABASE_URL ?? ""));
   check(() => replicaOptionsFromEnv(env));
+  check(() => admissionOptionsFromEnv(env, env.DATABASE_URL ? "postgres" : "pglite", 10));
   if (env.TRUSTED_DOCUMENTS) check(() => loadTrustedDocuments(pathFrom(env, env.TRUSTED_DOCUMENTS ?? "")));
   if (env.PORT && env.METRICS_PORT && env.PORT === env.METRICS_PORT && env.PORT !== "0") problems.push(`METRICS_PORT must differ from PORT (both ${env.PORT})`);
   return [...new Set(problems)];
@@ -197,4 +200,24 @@ export function configurationProblems(env: NodeJS.ProcessEnv = process.env): str
 /** How long a SIGTERM waits for in-flight requests before giving up (exit 1). */
 export function shutdownTimeoutMsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   return count(env, "SHUTDOWN_TIMEOUT_MS") ?? 10_000;
+}
+
+/**
+ * Admission control of GraphQL requests (docs/operations.md, "Overload and admission control"):
+ * defaults follow the engine and pool size; MAX_QUEUED_REQUESTS may be 0 (refuse at once).
+ */
+export function admissionOptionsFromEnv(env: NodeJS.ProcessEnv, kind: DatabaseKind, poolSize: number): AdmissionOptions {
+  const defaults = defaultAdmission(kind, poolSize);
+  const queuedText = env.MAX_QUEUED_REQUESTS;
+  let maxQueued = defaults.maxQueued;
+  if (queuedText !== undefined && queuedText !== "") {
+    maxQueued = Number(queuedText);
+    if (!Number.isSafeInteger(maxQueued) || maxQueued < 0) throw new Error(`MAX_QUEUED_REQUESTS must be a whole number (0 or more), got "${queuedText}"`);
+  }
+  return {
+    maxConcurrent: count(env, "MAX_CONCURRENT_REQUESTS") ?? defaults.maxConcurrent,
+    maxQueued,
+    maxQueueWaitMs: count(env, "QUEUE_TIMEOUT_MS") ?? defaults.maxQueueWaitMs,
+    retryAfterSeconds: defaults.retryAfterSeconds,
+  };
 }

@@ -4,6 +4,7 @@
 import { createServer, type Server } from "node:net";
 import { prepareDatabase } from "./app-database.ts";
 import {
+  admissionOptionsFromEnv,
   appOptionsFromEnv,
   configurationProblems,
   databaseOptionsFromEnv,
@@ -113,7 +114,7 @@ const app = createApp({
     ...(settings.metricsPort === undefined ? [metricsEndpointPlugin(metrics)] : []),
   ],
 });
-const { server, shutdown } = createHttpServer(app);
+const { server, shutdown } = createHttpServer(app, { admission: admissionOptionsFromEnv(process.env, handle.kind, dbOptions.poolSize ?? 10) });
 const listenFailure = (variable: string, port: number) => (error: NodeJS.ErrnoException) => {
   fail([error.code === "EADDRINUSE" ? portTaken(port, variable) : `cannot listen on ${settings.host}:${port} (${error.message})`]);
 };

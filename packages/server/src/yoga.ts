@@ -11,6 +11,7 @@ import { errorModelPlugin, logWhenSent } from "./http/error-model-plugin.ts";
 import { graphiqlAssetsPlugin, renderGraphiQLPage } from "./http/graphiql.ts";
 import { queryLimitsPlugin } from "./http/query-limits-plugin.ts";
 import { requestIdPlugin } from "./http/request-id.ts";
+import { stringArgumentsPlugin } from "./http/string-arguments-plugin.ts";
 import { timeBudgetPlugin } from "./http/time-budget-plugin.ts";
 import { documentIdParameter, type TrustedDocuments, trustedDocumentsPlugin } from "./http/trusted-documents.ts";
 
@@ -140,8 +141,12 @@ export function createApp(options: AppOptions): App {
         logError,
       }),
       ...(trusted ? [trustedDocumentsPlugin(trusted)] : []),
+      stringArgumentsPlugin(),
       queryLimitsPlugin(schema, limits, { introspection: options.introspection !== false }),
-      timeBudgetPlugin(options.requestTimeoutMs ?? defaultRequestTimeoutMs),
+      timeBudgetPlugin(options.requestTimeoutMs ?? defaultRequestTimeoutMs, {
+        cancel: database.cancelRequest,
+        onCancelError: (error) => logError("cancelling the statements of a timed-out request failed", error),
+      }),
       ...(options.observability ?? []),
     ],
   });

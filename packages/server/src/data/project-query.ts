@@ -5,7 +5,7 @@ import { inKeys } from "./keys.ts";
 import type { ProjectFlag } from "./model.ts";
 import type { SortTerm } from "./pagination.ts";
 import { checkListLength, checkWholeNumber, QueryInputError } from "./query-input.ts";
-import { matchesTerms, searchableText, searchTerms } from "./search-text.ts";
+import { matchesTerms, searchable, searchTerms } from "./search-text.ts";
 
 export interface AmountRange {
   gte?: string | null | undefined;
@@ -49,7 +49,7 @@ export function projectConditions(filter: ProjectFilter | null | undefined, path
   const conditions: RawBuilder<boolean>[] = [];
   for (const [field, values] of Object.entries(f)) if (Array.isArray(values)) checkListLength(values, at(field));
 
-  if (f.text != null) conditions.push(matchesTerms(searchableText.project, searchTerms(f.text, at("text"))));
+  if (f.text != null) conditions.push(matchesTerms(searchable.project, searchTerms(f.text, at("text"))));
   if (f.municipalityCodes) conditions.push(inList(sql`project.municipality_code`, f.municipalityCodes));
   if (f.fiscalYears) conditions.push(inList(sql`project.fiscal_year`, f.fiscalYears));
   if (f.departmentKeys) conditions.push(inKeys("project.municipality_code", "project.department_id", f.departmentKeys));

@@ -1,5 +1,5 @@
 // How text is matched, shared by `search` and the `text` filter: folding, terms, and the SQL
-// expressions that the GIN indexes of migrations/2026_11_27_120000_… were built on.
+// columns that the GIN indexes of migrations/2026_12_01_180000_… are built on.
 import { type RawBuilder, sql } from "kysely";
 import { QueryInputError } from "./query-input.ts";
 
@@ -38,26 +38,29 @@ export function searchTerms(query: string, path: string): string[] {
   return terms;
 }
 
-/**
- * The indexed text of each searchable table, exactly as in its GIN index: a project's is
- * stored already folded (generated columns), a department's or group's is folded on the fly.
- */
-export const searchableText = {
-  project: sql`(project.search_name || ' ' || project.search_body)`,
-  department: sql`search_fold(department.name_ja || ' ' || department.name_en)`,
-  beneficiary_group: sql`search_fold(beneficiary_group.name_ja || ' ' || beneficiary_group.name_en)`,
-} as const;
+/** What search reads of each searchable table: its folded text and the stored bigrams of it (GIN-indexed). */
+export interface SearchableColumns {
+  text: RawBuilder<unknown>;
+  grams: RawBuilder<unknown>;
+}
+
+/** Stored, generated columns (migrations/2026_12_01_180000_search_stored_bigrams.ts). */
+export const searchable = {
+  project: { text: sql`(project.search_name || ' ' || project.search_body)`, grams: sql`project.search_grams` },
+  department: { text: sql`department.search_text`, grams: sql`department.search_grams` },
+  beneficiary_group: { text: sql`beneficiary_group.search_text`, grams: sql`beneficiary_group.search_grams` },
+} satisfies Record<string, SearchableColumns>;
 
 /**
  * Rows whose folded text holds every term: the bigram containment is what the GIN index
  * answers; the substring test then drops rows that have a longer term's bigrams but not in
  * sequence. A two-character term is its own single bigram, so the index answer is exact.
  */
-export function matchesTerms(folded: RawBuilder<unknown>, terms: string[]): RawBuilder<boolean> {
+export function matchesTerms(columns: SearchableColumns, terms: string[]): RawBuilder<boolean> {
   const bigrams = sql.join(
     terms.map((t) => sql`search_bigrams(search_fold(${t}))`),
     sql` || `,
   );
-  const substrings = terms.filter((t) => [...t].length !== 2).map((t) => sql`strpos(${folded}, search_fold(${t})) > 0`);
-  return sql<boolean>`(search_bigrams(${folded}) @> (${bigrams})${substrings.length ? sql` and ${sql.join(substrings, sql` and `)}` : sql``})`;
+  const substrings = terms.filter((t) => [...t].length !== 2).map((t) => sql`strpos(${columns.text}, search_fold(${t})) > 0`);
+  return sql<boolean>`(${columns.grams} @> (${bigrams})${substrings.length ? sql` and ${sql.join(substrings, sql` and `)}` : sql``})`;
 }

@@ -6,7 +6,7 @@ import type { Database } from "../db/types.ts";
 import { mapPage } from "./catalog.ts";
 import { keyOf } from "./keys.ts";
 import { emptyPage, loadPages, type Page, type PageArgs, type SortTerm } from "./pagination.ts";
-import { foldForSearch, matchesTerms, searchableText, searchTerms } from "./search-text.ts";
+import { foldForSearch, matchesTerms, searchable, searchTerms } from "./search-text.ts";
 
 export type SearchableType = "Project" | "Department" | "BeneficiaryGroup";
 export const searchableTypes: SearchableType[] = ["Project", "Department", "BeneficiaryGroup"];
@@ -55,7 +55,7 @@ function hitsOf(types: readonly SearchableType[], terms: string[], withScore: bo
   if (types.includes("Project")) {
     branches.push(sql`select 'Project'::text as type, project.municipality_code, project.id, project.name_ja as title, project.description_ja as body,
       ${scored(score(sql`project.search_name`, sql`project.search_body`, terms))} as score
-      from project where ${matchesTerms(searchableText.project, terms)}`);
+      from project where ${matchesTerms(searchable.project, terms)}`);
   }
   for (const [type, table] of [
     ["Department", "department"],
@@ -63,8 +63,8 @@ function hitsOf(types: readonly SearchableType[], terms: string[], withScore: bo
   ] as const) {
     if (!types.includes(type)) continue;
     branches.push(sql`select ${sql.lit(type)}::text as type, ${sql.ref(`${table}.municipality_code`)}, ${sql.ref(`${table}.id`)}, ${sql.ref(`${table}.name_ja`)} as title,
-      null::text as body, ${scored(score(searchableText[table], null, terms))} as score
-      from ${sql.table(table)} where ${matchesTerms(searchableText[table], terms)}`);
+      null::text as body, ${scored(score(searchable[table].text, null, terms))} as score
+      from ${sql.table(table)} where ${matchesTerms(searchable[table], terms)}`);
   }
   return sql`(${sql.join(branches, sql` union all `)})`;
 }

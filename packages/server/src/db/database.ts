@@ -5,6 +5,8 @@ import { Kysely, type LogEvent, PostgresDialect } from "kysely";
 import { PGliteDialect } from "kysely-pglite-dialect";
 import pg from "pg";
 import { createReplicaSet, type ReplicaStatus } from "./replicas.ts";
+import { cancelBackends, cancellableDialect, trackingPool } from "./cancellable-dialect.ts";
+import type { RequestScope } from "./request-scope.ts";
 import type { Database } from "./types.ts";
 
 export type DatabaseKind = "postgres" | "pglite";
@@ -62,6 +64,8 @@ export interface DatabaseHandle {
   pools?(): Array<{ name: string; stats: PoolStats }>;
   /** The replicas' states at their last check (empty without replicas). */
   replicas?(): ReplicaStatus[];
+  /** Cancels the statements an expired request is running (PostgreSQL); PGlite refuses them before they start. */
+  cancelRequest?(scope: RequestScope): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -87,7 +91,14 @@ export async function createDatabase(options: DatabaseOptions = {}): Promise<Dat
     // and then also emits "error" on the client, which would be unhandled while it is checked
     // out. The pool discards the broken client when it comes back (it is no longer queryable).
     pool.on("connect", (client) => client.on("error", () => {}));
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) });
+    // Statements of a timed-out request are refused before they are sent; on the primary the running
+    // ones are cancelled too (replica backends are left to statement_timeout: a pid names a backend
+    // of one server only).
+    const db = new Kysely<Database>({
+      dialect: cancellableDialect(new PostgresDialect({ pool: trackingPool(pool) }), { yieldFirst: false }),
+      ...(log ? { log } : {}),
+    });
+    const url = options.url;
     const replicaSet = options.readUrls?.length
       ? createReplicaSet(pool, {
           urls: options.readUrls,
@@ -97,7 +108,12 @@ export async function createDatabase(options: DatabaseOptions = {}): Promise<Dat
           ...(options.onReplicaStateChange ? { onStateChange: options.onReplicaStateChange } : {}),
         })
       : undefined;
-    const reads = replicaSet ? new Kysely<Database>({ dialect: new PostgresDialect({ pool: replicaSet.routingPool }), ...(log ? { log } : {}) }) : db;
+    const reads = replicaSet
+      ? new Kysely<Database>({
+          dialect: cancellableDialect(new PostgresDialect({ pool: replicaSet.routingPool }), { yieldFirst: false }),
+          ...(log ? { log } : {}),
+        })
+      : db;
     const statsOf = (each: pg.Pool): PoolStats => ({ total: each.totalCount, idle: each.idleCount, waiting: each.waitingCount });
     return {
       db,
@@ -114,6 +130,12 @@ export async function createDatabase(options: DatabaseOptions = {}): Promise<Dat
       poolStats: () => statsOf(pool),
       pools: () => [{ name: "primary", stats: statsOf(pool) }, ...(replicaSet?.pools() ?? []).map(({ name, pool: each }) => ({ name, stats: statsOf(each) }))],
       replicas: () => replicaSet?.statuses() ?? [],
+      cancelRequest: (scope) =>
+        cancelBackends(scope, async () => {
+          const client = new pg.Client({ connectionString: url, application_name: `${options.applicationName ?? "welfare-graph"}-cancel` });
+          await client.connect();
+          return client;
+        }),
       close: async () => {
         if (replicaSet) {
           await reads.destroy();
@@ -137,7 +159,7 @@ export async function createDatabase(options: DatabaseOptions = {}): Promise<Dat
   if (options.statementTimeoutMs) {
     await client.exec(`set statement_timeout = ${Math.floor(options.statementTimeoutMs)}`);
   }
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(client), ...(log ? { log } : {}) });
+  const db = new Kysely<Database>({ dialect: cancellableDialect(new PGliteDialect(client), { yieldFirst: true }), ...(log ? { log } : {}) });
   return {
     db,
     reads: db,

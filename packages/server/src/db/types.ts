@@ -60,6 +60,10 @@ export interface DepartmentTable {
   name_ja: string;
   name_en: string;
   sort_order: number;
+  /** search_fold(name_ja || ' ' || name_en), generated. */
+  search_text: ReadOnly<string>;
+  /** Distinct bigrams of search_text, generated; GIN-indexed for search. */
+  search_grams: ReadOnly<string[]>;
 }
 
 export interface BeneficiaryGroupTable {
@@ -68,6 +72,10 @@ export interface BeneficiaryGroupTable {
   key: string;
   name_ja: string;
   name_en: string;
+  /** search_fold(name_ja || ' ' || name_en), generated. */
+  search_text: ReadOnly<string>;
+  /** Distinct bigrams of search_text, generated; GIN-indexed for search. */
+  search_grams: ReadOnly<string[]>;
 }
 
 export interface ProjectTable {
@@ -93,6 +101,8 @@ export interface ProjectTable {
   search_name: ReadOnly<string>;
   /** search_fold of both descriptions, generated. */
   search_body: ReadOnly<string>;
+  /** Distinct bigrams of search_name and search_body, generated; GIN-indexed for search. */
+  search_grams: ReadOnly<string[]>;
 }
 
 interface FigureColumns {

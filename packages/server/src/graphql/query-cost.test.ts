@@ -1,42 +1,65 @@
+// The cost model on the real schema: objects, plus the database work of searches, sums,
+// counts and text filters, multiplied by the pages around them and by every alias.
 import { getOperationAST, parse } from "graphql";
 import { describe, expect, it } from "vitest";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../data/pagination.ts";
 import { QueryCostCalculator } from "./query-cost.ts";
+import { defaultQueryLimits, databaseWorkWeights as w } from "./query-limits.ts";
 import { schema } from "./schema/index.ts";
 
-const calculator = new QueryCostCalculator(schema, { defaultPageSize: 20, maxPageSize: 100 });
+const calculator = new QueryCostCalculator(schema, { defaultPageSize: DEFAULT_PAGE_SIZE, maxPageSize: MAX_PAGE_SIZE, databaseWork: w });
+const objectsOnly = new QueryCostCalculator(schema, { defaultPageSize: DEFAULT_PAGE_SIZE, maxPageSize: MAX_PAGE_SIZE });
 
-function cost(query: string, variables: Record<string, unknown> = {}): number {
+function cost(query: string, variables: Record<string, unknown> = {}, using = calculator): number {
   const document = parse(query);
-  const operation = getOperationAST(document);
-  if (!operation) throw new Error("no operation");
-  return calculator.operationCost(document, operation, variables);
+  return using.operationCost(document, getOperationAST(document)!, variables);
 }
 
-describe("the query cost model", () => {
-  it("prices a connection at its page size, 20 when none is given", () => {
-    expect(cost("{ departments(first: 7) { nodes { name } } }")).toBe(7);
-    expect(cost("{ departments { nodes { name } } }")).toBe(20);
-    expect(cost("{ departments(last: 3) { totalCount } }")).toBe(3);
+describe("database work in the cost", () => {
+  it("prices a search by its work, not by its 20 hits", () => {
+    expect(cost(`{ search(query: "支援") { nodes { score } } }`)).toBe(20 + w.fields["Query.search"]!);
+    expect(cost(`{ search(query: "支援") { nodes { score } } }`, {}, objectsOnly)).toBe(20);
   });
 
-  it("multiplies nested connections by the sizes around them", () => {
-    expect(cost("{ departments(first: 100) { nodes { projects(first: 100) { nodes { name } } } } }")).toBe(100 + 100 * 100);
-    expect(cost("{ departments { nodes { projects { nodes { name } } } } }")).toBe(20 + 20 * 20);
+  it("multiplies it by every alias: thirty searches are refused, a few are not", () => {
+    const aliases = (n: number) =>
+      `{ ${Array.from({ length: n }, (_, i) => `s${i}: search(query: "支援", first: 100) { totalCount nodes { score } }`).join(" ")} }`;
+    const one = 100 + w.fields["Query.search"]! + w.rootTotalCount;
+    expect(cost(aliases(30))).toBe(30 * one);
+    expect(cost(aliases(30))).toBeGreaterThan(defaultQueryLimits.maxCost);
+    expect(cost(aliases(5))).toBeLessThan(defaultQueryLimits.maxCost);
   });
 
-  it("reads page sizes from variables", () => {
-    expect(cost("query($n: Int) { departments(first: $n) { nodes { name } } }", { n: 9 })).toBe(9);
+  it("adds the root aggregate, spending, usage totals and a root totalCount once each", () => {
+    expect(cost("{ projects(first: 1) { aggregate { count } } }")).toBe(1 + w.fields["QueryProjectsConnection.aggregate"]!);
+    expect(cost("{ projects(first: 1) { totalCount } }")).toBe(1 + w.rootTotalCount);
+    expect(cost("{ spending(groupBy: [DEPARTMENT], first: 5) { nodes { count } } }")).toBe(5 + w.fields["Query.spending"]!);
+    expect(cost("{ usageTotals(groupBy: [METRIC], first: 5) { nodes { count } } }")).toBe(5 + w.fields["Query.usageTotals"]!);
   });
 
-  it("walks fragments, inline fragments and aliases like any selection", () => {
-    const viaFragment = cost(`{ a: departments(first: 10) { ...D } b: departments(first: 5) { ...D } }
-      fragment D on QueryDepartmentsConnection { nodes { projects(first: 2) { nodes { name } } } }`);
-    expect(viaFragment).toBe(10 + 10 * 2 + 5 + 5 * 2);
-    expect(cost("{ departments(first: 4) { ... on QueryDepartmentsConnection { nodes { name } } } }")).toBe(4);
+  it("prices text filters wherever they sit, variables included", () => {
+    expect(cost(`{ projects(first: 1, where: { text: "保育" }) { nodes { name } } }`)).toBe(1 + w.textFilter);
+    expect(cost(`query($w: ProjectFilter) { projects(first: 1, where: $w) { nodes { name } } }`, { w: { text: "保育" } })).toBe(1 + w.textFilter);
+    expect(cost(`query($w: ProjectFilter) { projects(first: 1, where: $w) { nodes { name } } }`, { w: { text: null } })).toBe(1);
+    expect(cost(`{ usageTotals(groupBy: [METRIC], first: 1, where: { projects: { text: "保育" } }) { nodes { count } } }`)).toBe(
+      1 + w.fields["Query.usageTotals"]! + w.textFilter,
+    );
   });
 
-  it("does not explode on fragments that spread each other many times", () => {
-    const fragments = Array.from({ length: 30 }, (_, i) => `fragment F${i} on Department { name ${i < 29 ? `...F${i + 1} ...F${i + 1}` : ""} }`).join("\n");
-    expect(cost(`{ departments(first: 1) { nodes { ...F0 } } }\n${fragments}`)).toBe(1);
+  it("multiplies nested work by the parents: per-department counts and sums, per-project series", () => {
+    expect(cost("{ departments(first: 10) { nodes { projects(first: 2) { totalCount aggregate { count } } } } }")).toBe(
+      10 + 10 * (2 + w.nestedTotalCount + w.fieldNames.aggregate!),
+    );
+    expect(cost("{ projects(first: 10) { nodes { series { fiscalYear } } } }")).toBe(10 + 10 * (w.fields["Project.series"]! + 100));
+  });
+
+  it("counts work inside fragments like any selection", () => {
+    const query = `{ a: search(query: "保育") { ...hits } b: search(query: "里親") { ...hits } } fragment hits on QuerySearchConnection { totalCount nodes { score } }`;
+    expect(cost(query)).toBe(2 * (20 + w.fields["Query.search"]! + w.rootTotalCount));
+  });
+
+  it("admits GraphiQL's showcase query", async () => {
+    const { exampleQuery } = await import("../yoga.ts");
+    expect(cost(exampleQuery)).toBeLessThan(defaultQueryLimits.maxCost);
   });
 });

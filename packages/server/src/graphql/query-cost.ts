@@ -32,6 +32,29 @@ export interface CostModel {
   defaultPageSize: number;
   /** Largest page a connection serves; larger requests are refused by the resolver anyway. */
   maxPageSize: number;
+  /** What fields that make the database work cost on top of their objects (query-limits.ts). */
+  databaseWork?: DatabaseWorkWeights;
+}
+
+/**
+ * Extra cost of the fields whose database work is not proportional to the objects they return
+ * (a search or a sum reads every matching row, whatever the page size). One unit stands for
+ * about 0.02 ms of database time at the benchmark's scale, so that the cost limit also bounds
+ * a request's database time; each weight is added once per place the field can appear, i.e.
+ * multiplied by the page sizes around it, and counted again for every alias. Measured in
+ * docs/limits.md.
+ */
+export interface DatabaseWorkWeights {
+  /** "Type.field" → weight, e.g. "Query.search", "Project.series". */
+  fields: Record<string, number>;
+  /** Fields named so on any type (aggregate of every projects connection). */
+  fieldNames: Record<string, number>;
+  /** totalCount of a root connection (counts the whole filtered list). */
+  rootTotalCount: number;
+  /** totalCount of a nested connection (per parent, by index). */
+  nestedTotalCount: number;
+  /** A `text` filter anywhere in a connection's arguments (where.text, where.projects.text). */
+  textFilter: number;
 }
 
 function isConnectionType(type: GraphQLNamedType): boolean {
@@ -98,6 +121,7 @@ export class QueryCostCalculator {
     // A fragment's cost is linear in the multiplier around it, so each is priced once (at 1)
     // and reused: fragments spreading each other many times cannot make this walk explode.
     const fragmentCosts = new Map<string, number>();
+    const fragmentWork = new Map<string, number>();
     const walking = new Set<string>();
 
     const selectionCost = (selectionSet: SelectionSetNode, parentType: GraphQLNamedType, structural: boolean): number => {
@@ -130,7 +154,41 @@ export class QueryCostCalculator {
 
     const fieldCost = (node: FieldNode, parentType: GraphQLNamedType, structural: boolean): number => {
       const field = this.fieldDefinition(parentType, node.name.value);
-      if (!field || !node.selectionSet) return 0;
+      if (!field) return 0;
+      // A connection's own fields (totalCount, aggregate) work once per connection: connectionWork.
+      const once = structural && isConnectionType(parentType) && field.name !== "edges" && field.name !== "nodes";
+      return (once ? 0 : this.databaseWork(parentType, field, node, variables)) + objectCost(node, field, parentType, structural);
+    };
+
+    /** The work of a connection's own fields (not its items), through fragments. */
+    const connectionWork = (selectionSet: SelectionSetNode, type: GraphQLNamedType): number => {
+      let total = 0;
+      for (const selection of selectionSet.selections) {
+        if (selection.kind === Kind.FIELD) {
+          const field = this.fieldDefinition(type, selection.name.value);
+          if (field && field.name !== "edges" && field.name !== "nodes") total += this.databaseWork(type, field, selection, variables);
+        } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+          total += connectionWork(selection.selectionSet, type);
+        } else {
+          // Priced once per fragment, as in selectionCost: fragment bombs stay linear.
+          const name = selection.name.value;
+          const fragment = fragments.get(name);
+          if (!fragment || walking.has(name)) continue;
+          let work = fragmentWork.get(name);
+          if (work === undefined) {
+            walking.add(name);
+            work = connectionWork(fragment.selectionSet, type);
+            walking.delete(name);
+            fragmentWork.set(name, work);
+          }
+          total += work;
+        }
+      }
+      return total;
+    };
+
+    const objectCost = (node: FieldNode, field: GraphQLField<unknown, unknown>, parentType: GraphQLNamedType, structural: boolean): number => {
+      if (!node.selectionSet) return 0;
       const type = getNamedType(field.type);
       if (!isCompositeType(type)) return 0;
       const args = this.argumentValues(field, node, variables);
@@ -138,7 +196,7 @@ export class QueryCostCalculator {
       if (isConnectionType(type)) {
         const size = this.pageSize(args);
         // Inside the connection, edges/nodes repeat `size` times; pageInfo and totals once.
-        return size + size * selectionCost(node.selectionSet, type, true);
+        return size + size * selectionCost(node.selectionSet, type, true) + connectionWork(node.selectionSet, type);
       }
       if (structural && isConnectionType(parentType)) {
         // edges / nodes of the connection being priced: the items themselves were counted.
@@ -156,6 +214,21 @@ export class QueryCostCalculator {
     };
 
     return selectionCost(operation.selectionSet, root, false);
+  }
+
+  /** The database work of one field, beyond the objects it returns (0 without a weight). */
+  private databaseWork(parentType: GraphQLNamedType, field: GraphQLField<unknown, unknown>, node: FieldNode, variables: Record<string, unknown>): number {
+    const weights = this.model.databaseWork;
+    if (!weights) return 0;
+    let work = weights.fields[`${parentType.name}.${field.name}`] ?? weights.fieldNames[field.name] ?? 0;
+    if (field.name === "totalCount" && isConnectionType(parentType)) {
+      work += parentType.name.startsWith(this.schema.getQueryType()?.name ?? "Query") ? weights.rootTotalCount : weights.nestedTotalCount;
+    }
+    if (field.args.length && weights.textFilter) {
+      const args = this.argumentValues(field, node, variables);
+      if (hasTextFilter(args?.where)) work += weights.textFilter;
+    }
+    return work;
   }
 
   private fieldDefinition(parentType: GraphQLNamedType, name: string): GraphQLField<unknown, unknown> | undefined {
@@ -192,4 +265,10 @@ export class QueryCostCalculator {
     if (Array.isArray(ids)) return ids.length;
     return this.model.maxPageSize;
   }
+}
+
+/** True when a filter holds a non-null `text` at any depth (where.text, where.projects.text). */
+function hasTextFilter(filter: unknown): boolean {
+  if (!filter || typeof filter !== "object" || Array.isArray(filter)) return false;
+  return Object.entries(filter).some(([key, value]) => (key === "text" && value != null) || hasTextFilter(value));
 }

@@ -6,7 +6,7 @@ import { isAsyncIterable, type Plugin } from "graphql-yoga";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../data/pagination.ts";
 import { limitExceededError } from "../graphql/errors.ts";
 import { QueryCostCalculator } from "../graphql/query-cost.ts";
-import { countTokens, measureOperations, type QueryLimits, selectionNesting } from "../graphql/query-limits.ts";
+import { countTokens, databaseWorkWeights, measureOperations, type QueryLimits, selectionNesting } from "../graphql/query-limits.ts";
 
 export interface QueryCostReport {
   /** Most objects the operation can return (see docs/limits.md). */
@@ -19,7 +19,7 @@ export interface QueryCostReport {
 const tooManyTokens = /contains more tha[nt] \d+ tokens/;
 
 export function queryLimitsPlugin(schema: GraphQLSchema, limits: QueryLimits, options: { introspection: boolean }): Plugin {
-  const calculator = new QueryCostCalculator(schema, { defaultPageSize: DEFAULT_PAGE_SIZE, maxPageSize: MAX_PAGE_SIZE });
+  const calculator = new QueryCostCalculator(schema, { defaultPageSize: DEFAULT_PAGE_SIZE, maxPageSize: MAX_PAGE_SIZE, databaseWork: databaseWorkWeights });
   return {
     onParse({ setParseFn }) {
       setParseFn((source, parseOptions) => {
@@ -101,7 +101,7 @@ export function queryLimitsPlugin(schema: GraphQLSchema, limits: QueryLimits, op
           errors: [
             limitExceededError(
               "COST_LIMIT_EXCEEDED",
-              `The query may return ${cost.requestedQueryCost} objects, above the limit of ${limits.maxCost}; lower first/last or nest fewer connections (a connection of 100 inside one of 100 costs 10,000).`,
+              `The query costs ${cost.requestedQueryCost} (objects it may return plus database work: search 50,000, aggregate 11,000, spending 12,000, text filter 16,000, totalCount 6,000 …), above the limit of ${limits.maxCost}; lower first/last, nest fewer connections or send fewer searches and sums per request (docs/limits.md).`,
               limits.maxCost,
               cost.requestedQueryCost,
             ),

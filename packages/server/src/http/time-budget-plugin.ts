@@ -1,12 +1,21 @@
 // A per-request time budget: when execution has not finished within the budget (counted from
-// the request's arrival), the client gets REQUEST_TIMEOUT instead of waiting. Work still in
-// flight is bounded separately by the database's statement_timeout.
+// the request's arrival), the client gets REQUEST_TIMEOUT instead of waiting, and the work
+// stops: the request's scope is aborted, so its statements not yet sent are refused, and the
+// ones running on PostgreSQL are cancelled (db/cancellable-dialect.ts).
 import type { ExecutionResult } from "graphql";
 import type { Plugin } from "graphql-yoga";
+import { type RequestScope, runInRequestScope } from "../db/request-scope.ts";
 import { requestTimeoutError } from "../graphql/errors.ts";
 import { requestInfo } from "./request-id.ts";
 
-export function timeBudgetPlugin(budgetMs: number): Plugin {
+export interface TimeBudgetOptions {
+  /** Cancels what the request still runs in the database (DatabaseHandle.cancelRequest). */
+  cancel?: ((scope: RequestScope) => Promise<unknown>) | undefined;
+  /** Told when cancelling fails (the database is unreachable, …); the client has its answer anyway. */
+  onCancelError?: (error: unknown) => void;
+}
+
+export function timeBudgetPlugin(budgetMs: number, options: TimeBudgetOptions = {}): Plugin {
   return {
     onExecute({ args, executeFn, setExecuteFn }) {
       const request = (args.contextValue as { request?: Request }).request;
@@ -17,12 +26,18 @@ export function timeBudgetPlugin(budgetMs: number): Plugin {
       setExecuteFn(async (executionArgs) => {
         const remaining = budgetMs - (performance.now() - startedAt);
         if (remaining <= 0) return timedOut();
+        const controller = new AbortController();
+        const { result, scope } = runInRequestScope(controller.signal, () => executeFn(executionArgs));
         let timer: NodeJS.Timeout | undefined;
         const deadline = new Promise<ExecutionResult>((resolve) => {
-          timer = setTimeout(() => resolve(timedOut()), remaining);
+          timer = setTimeout(() => {
+            controller.abort();
+            options.cancel?.(scope).catch((error: unknown) => options.onCancelError?.(error));
+            resolve(timedOut());
+          }, remaining);
         });
         try {
-          return await Promise.race([Promise.resolve(executeFn(executionArgs)), deadline]);
+          return await Promise.race([Promise.resolve(result), deadline]);
         } finally {
           clearTimeout(timer);
         }
