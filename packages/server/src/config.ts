@@ -3,6 +3,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { QueryLimits } from "./graphql/query-limits.ts";
+import { deliveryOptionsFromEnv } from "./http/delivery.ts";
 import { loadTrustedDocuments } from "./http/trusted-documents.ts";
 import type { AppOptions } from "./yoga.ts";
 
@@ -66,7 +67,7 @@ export function appOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Omit<Ap
     const value = count(env, name);
     if (value !== undefined) limits[key] = value;
   }
-  const options: Omit<AppOptions, "database"> = { limits, fieldSuggestions: env.NODE_ENV === "development" };
+  const options: Omit<AppOptions, "database"> = { limits, fieldSuggestions: env.NODE_ENV === "development", delivery: deliveryOptionsFromEnv(env) };
   const requestTimeoutMs = count(env, "REQUEST_TIMEOUT_MS");
   if (requestTimeoutMs !== undefined) options.requestTimeoutMs = requestTimeoutMs;
   const maxRequestBodyBytes = count(env, "MAX_REQUEST_BODY_BYTES");

@@ -7,6 +7,8 @@ import { publicError } from "./graphql/errors.ts";
 import { defaultQueryLimits, type QueryLimits } from "./graphql/query-limits.ts";
 import { schema } from "./graphql/schema/index.ts";
 import { availabilityPlugin } from "./http/availability-plugin.ts";
+import { corsPlugin, defaultCorsMaxAgeSeconds } from "./http/cors.ts";
+import { createDelivery, type DeliveryOptions } from "./http/delivery.ts";
 import { errorModelPlugin, logWhenSent } from "./http/error-model-plugin.ts";
 import { graphiqlAssetsPlugin, renderGraphiQLPage } from "./http/graphiql.ts";
 import { queryLimitsPlugin } from "./http/query-limits-plugin.ts";
@@ -81,6 +83,8 @@ export interface AppOptions {
   trustedDocuments?: TrustedDocuments | undefined;
   /** False while the database is still being prepared (migrated, loaded); default always true. */
   isPrepared?: () => boolean;
+  /** HTTP caching, the response cache, compression and CORS (docs/operations.md); main.ts always sets it, without it only CORS "*" applies. */
+  delivery?: DeliveryOptions | undefined;
 }
 
 export const defaultRequestTimeoutMs = 10_000;
@@ -101,6 +105,7 @@ export function createApp(options: AppOptions): App {
   const maxRequestBodyBytes = options.maxRequestBodyBytes ?? defaultMaxRequestBodyBytes;
   const trusted = options.trustedDocuments;
   const graphiql = options.graphiql !== false && !trusted;
+  const delivery = options.delivery && createDelivery(options.delivery, { database, schema, graphqlEndpoint: "/graphql", logError });
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: "/graphql",
@@ -112,6 +117,7 @@ export function createApp(options: AppOptions): App {
     multipart: false,
     maxRequestBodySize: maxRequestBodyBytes,
     logging: false,
+    cors: false,
     ...(trusted ? { extraParamNames: [documentIdParameter] } : {}),
     context: () => createContext(database.db),
     maskedErrors: {
@@ -130,6 +136,7 @@ export function createApp(options: AppOptions): App {
     },
     plugins: [
       requestIdPlugin(),
+      corsPlugin(options.delivery?.cors ?? { origins: "*", maxAgeSeconds: defaultCorsMaxAgeSeconds }),
       ...(graphiql ? [graphiqlAssetsPlugin()] : []),
       availabilityPlugin({ database, isPrepared: options.isPrepared ?? (() => true) }),
       errorModelPlugin({
@@ -138,6 +145,7 @@ export function createApp(options: AppOptions): App {
         logError,
       }),
       ...(trusted ? [trustedDocumentsPlugin(trusted)] : []),
+      ...(delivery?.plugins ?? []),
       queryLimitsPlugin(schema, limits, { introspection: options.introspection !== false }),
       timeBudgetPlugin(options.requestTimeoutMs ?? defaultRequestTimeoutMs),
     ],
