@@ -12,7 +12,7 @@
 //   is neither serialized nor compressed again.
 import { createHash } from "node:crypto";
 import type { ExecutionResult } from "graphql";
-import type { GraphQLParams, Plugin } from "graphql-yoga";
+import { type GraphQLParams, type Plugin, processRegularResult } from "graphql-yoga";
 import { compress, type Encoding, isCompressible, negotiateEncoding } from "./compression.ts";
 import type { DataVersion } from "./data-version.ts";
 
@@ -51,7 +51,39 @@ export function matchesIfNoneMatch(header: string | null, etag: string): boolean
 interface SerializedAnswer {
   body: string;
   etag: string;
-  encoded: Partial<Record<Encoding, Promise<Buffer>>>;
+  bytes?: Uint8Array<ArrayBuffer>;
+  encoded: Partial<Record<Encoding, Promise<Uint8Array<ArrayBuffer>>>>;
+}
+
+function encodedHeaders(headers: Headers, encoding: Encoding, body: Uint8Array): Headers {
+  const encoded = new Headers(headers);
+  encoded.set("content-encoding", encoding);
+  encoded.set("content-length", String(body.byteLength));
+  return encoded;
+}
+
+/**
+ * The media type yoga's regular result processor answers this request with, chosen as yoga
+ * chooses it (plugins/use-result-processor.ts: the last match of the Accept list, read in
+ * reverse, against application/graphql-response+json then application/json).
+ */
+function regularMediaType(request: Request): string | undefined {
+  const asked: string[] = [];
+  for (const accept of (request.headers.get("accept") || "*/*").replace(/\s/g, "").toLowerCase().split(",")) {
+    const [mediaType, ...parameters] = accept.split(";");
+    if (mediaType === undefined) continue;
+    const charset = parameters.find((p) => p.includes("charset=")) || "charset=utf-8";
+    if (charset === "charset=utf-8") asked.push(mediaType);
+  }
+  let chosen: string | undefined;
+  for (const mediaType of asked.reverse()) {
+    const [askedType, askedSubtype] = mediaType.split("/");
+    for (const candidate of ["application/graphql-response+json", "application/json"]) {
+      const [type, subtype] = candidate.split("/");
+      if ((askedType === "*" || askedType === type) && (askedSubtype === "*" || askedSubtype === subtype)) chosen = candidate;
+    }
+  }
+  return chosen;
 }
 
 interface SerializedData {
@@ -141,7 +173,7 @@ export function httpCachePlugin(options: HttpCacheOptions, keys: RequestKeys, gr
         setResult(notModifiedResult);
       }
     },
-    onResultProcess({ request, result, setResult }) {
+    onResultProcess({ request, result, setResult, resultProcessor, setResultProcessor }) {
       if (result === notModifiedResult || Array.isArray(result) || Symbol.asyncIterator in result) return;
       const single = result as ExecutionResult & { [servedFromCache]?: boolean };
       const state = stateOf(request);
@@ -168,8 +200,17 @@ export function httpCachePlugin(options: HttpCacheOptions, keys: RequestKeys, gr
       }
       rememberEtag(key, answer.etag);
       state.answer = answer;
-      const body = answer.body;
-      setResult({ ...single, stringify: () => body } as ExecutionResult);
+      // The answer's bytes are made once and kept with it: a hit is neither serialized nor encoded again.
+      answer.bytes ??= new Uint8Array(Buffer.from(answer.body));
+      const bytes = answer.bytes;
+      const mediaType = resultProcessor === processRegularResult ? regularMediaType(request) : undefined;
+      if (mediaType) {
+        const contentType = `${mediaType}; charset=utf-8`;
+        setResultProcessor((_result, fetchAPI) => new fetchAPI.Response(bytes, { status: 200, headers: { "content-type": contentType } }), mediaType);
+      } else {
+        const body = answer.body;
+        setResult({ ...single, stringify: () => body } as ExecutionResult);
+      }
     },
     async onResponse({ request, response, setResponse, fetchAPI }) {
       const state = states.get(request);
@@ -193,30 +234,24 @@ export function httpCachePlugin(options: HttpCacheOptions, keys: RequestKeys, gr
 
       // Compression, for every route (GraphiQL's assets arrive already gzipped and are left alone).
       const threshold = options.compressionThresholdBytes;
-      if (threshold === false || !response.body || response.headers.has("content-encoding") || !isCompressible(response.headers.get("content-type"))) return;
-      appendVary(response.headers, "Accept-Encoding");
-      const encoding = negotiateEncoding(request.headers.get("accept-encoding"));
-      if (!encoding) return;
+      const compressible =
+        threshold !== false && !!response.body && !response.headers.has("content-encoding") && isCompressible(response.headers.get("content-type"));
+      if (compressible) appendVary(response.headers, "Accept-Encoding");
+      const encoding = compressible ? negotiateEncoding(request.headers.get("accept-encoding")) : undefined;
       const answer = response.status === 200 ? state?.answer : undefined;
-      let compressed: Buffer;
-      if (answer) {
-        if (Buffer.byteLength(answer.body) < threshold) return;
-        answer.encoded[encoding] ??= compress(answer.body, encoding);
-        compressed = await answer.encoded[encoding];
-      } else {
-        const bytes = new Uint8Array(await response.arrayBuffer());
-        if (bytes.byteLength < threshold) {
-          setResponse(new fetchAPI.Response(bytes, { status: response.status, statusText: response.statusText, headers: response.headers }));
-          return;
-        }
-        compressed = await compress(bytes, encoding);
+      const replace = (body: Uint8Array<ArrayBuffer>, headers: Headers) =>
+        setResponse(new fetchAPI.Response(body, { status: response.status, statusText: response.statusText, headers }));
+      if (answer?.bytes) {
+        if (!encoding || threshold === false || answer.bytes.byteLength < threshold) return;
+        answer.encoded[encoding] ??= compress(answer.bytes, encoding).then((buffer) => new Uint8Array(buffer));
+        const encoded = await answer.encoded[encoding];
+        return replace(encoded, encodedHeaders(response.headers, encoding, encoded));
       }
-      const headers = new fetchAPI.Headers(response.headers);
-      headers.set("content-encoding", encoding);
-      headers.set("content-length", String(compressed.byteLength));
-      setResponse(
-        new fetchAPI.Response(new Uint8Array(compressed) as Uint8Array<ArrayBuffer>, { status: response.status, statusText: response.statusText, headers }),
-      );
+      if (!encoding || threshold === false) return;
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      if (bytes.byteLength < threshold) return replace(bytes, response.headers);
+      const compressed = new Uint8Array(await compress(bytes, encoding));
+      replace(compressed, encodedHeaders(response.headers, encoding, compressed));
     },
   };
 }

@@ -33,7 +33,7 @@ export function redisStore(options: RedisStoreOptions): ResponseCacheStore {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     commandTimeout: options.commandTimeoutMs ?? 250,
-    connectTimeout: 1_000,
+    connectTimeout: 3_000,
     // Keep trying to reconnect, at most every 2 s; commands meanwhile fail at once (misses).
     retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
   });
@@ -55,7 +55,7 @@ export function redisStore(options: RedisStoreOptions): ResponseCacheStore {
     };
     redis.once("ready", done);
     redis.once("error", done);
-    setTimeout(done, 1_000).unref();
+    setTimeout(done, 3_000).unref();
   });
   // A command failing while connected (a timeout) is an outage too; while disconnected the "error" event has said so.
   const failed = (error: unknown) => {
