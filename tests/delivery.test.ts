@@ -298,6 +298,29 @@ describe("the Redis store", () => {
     }
   });
 
+  it("with local entries: a Redis hit is kept in the process, and served from there once Redis has lost it", async () => {
+    const keyPrefix = uniquePrefix();
+    const shared: ResponseCacheOptions = { store: "redis", ttlSeconds: 60, url: redisUrl, keyPrefix };
+    const t = await startTestApp("pglite", { app: { delivery: options({ responseCache: shared }) } });
+    const tiered = createApp({ database: t.database, delivery: options({ responseCache: { ...shared, localEntries: 10 } }) });
+    try {
+      const url = getUrl("http://localhost/graphql", departmentsQuery, { first: 6 });
+      expect((await t.app.fetch(url)).headers.get("x-response-cache")).toBe("miss");
+      expect((await tiered.fetch(url)).headers.get("x-response-cache")).toBe("hit");
+      await deleteKeys(keyPrefix);
+      expect((await t.app.fetch(url)).headers.get("x-response-cache")).toBe("miss");
+      await deleteKeys(keyPrefix);
+      const local = await tiered.fetch(url);
+      expect(local.headers.get("x-response-cache")).toBe("hit");
+      expect((await local.json()).data.departments.nodes).toHaveLength(6);
+    } finally {
+      await tiered.dispose();
+      await t.app.dispose();
+      await t.close();
+      await deleteKeys(keyPrefix);
+    }
+  });
+
   it("down from the start (nothing listens on its port): every query is answered, uncached, and the outage is logged once", async () => {
     const port = await freePort();
     const t = await startTestApp("pglite", {
@@ -326,6 +349,7 @@ describe("the Redis store", () => {
       // Our own throwaway Redis (the shared one at 6379 is never stopped).
       redis = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
       const probe = new Redis(port, "127.0.0.1", { retryStrategy: (n) => (n > 50 ? null : 100) });
+      probe.on("error", () => {}); // refused until redis-server listens
       await probe.ping();
       probe.disconnect();
     });

@@ -10,12 +10,20 @@ import { defaultCompressionThresholdBytes } from "./compression.ts";
 import { type CorsOptions, defaultCorsMaxAgeSeconds, parseCorsOrigins } from "./cors.ts";
 import { dataVersionOf, defaultDataVersionMaxAgeMs } from "./data-version.ts";
 import { type HttpCacheOptions, httpCachePlugin, requestKeys } from "./http-cache.ts";
-import { memoryStore, type ResponseCacheStore, redisStore } from "./response-cache-store.ts";
+import { memoryStore, type ResponseCacheStore, redisStore, tieredStore } from "./response-cache-store.ts";
 
 export type ResponseCacheOptions =
   | false
   | { store: "memory"; ttlSeconds: number; maxEntries: number }
-  | { store: "redis"; ttlSeconds: number; url: string; keyPrefix: string; commandTimeoutMs?: number };
+  | {
+      store: "redis";
+      ttlSeconds: number;
+      url: string;
+      keyPrefix: string;
+      commandTimeoutMs?: number;
+      /** Answers also kept in this process (an LRU of this many, up to a minute); 0 reads Redis every time. */
+      localEntries?: number;
+    };
 
 export interface DeliveryOptions {
   httpCache: HttpCacheOptions;
@@ -58,7 +66,13 @@ export function deliveryOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): De
   else if (mode === "redis") {
     if (!env.REDIS_URL) throw new Error("RESPONSE_CACHE=redis needs REDIS_URL (e.g. redis://127.0.0.1:6379)");
     if (!/^rediss?:\/\//.test(env.REDIS_URL)) throw new Error(`REDIS_URL must be a redis:// or rediss:// URL, got "${env.REDIS_URL}"`);
-    responseCache = { store: "redis", ttlSeconds, url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX ?? "welfare-graph:" };
+    responseCache = {
+      store: "redis",
+      ttlSeconds,
+      url: env.REDIS_URL,
+      keyPrefix: env.REDIS_KEY_PREFIX ?? "welfare-graph:",
+      localEntries: wholeNumber(env, "RESPONSE_CACHE_LOCAL_ENTRIES", 1_000),
+    };
   } else throw new Error(`RESPONSE_CACHE must be memory, redis or off, got "${env.RESPONSE_CACHE}"`);
   const compression = onOff(env, "COMPRESSION", true);
   return {
@@ -85,7 +99,7 @@ export interface Delivery {
 
 function storeFor(options: Exclude<ResponseCacheOptions, false>, logError: (message: string, error: unknown) => void): ResponseCacheStore {
   if (options.store === "memory") return memoryStore(options.maxEntries);
-  return redisStore({
+  const redis = redisStore({
     url: options.url,
     keyPrefix: options.keyPrefix,
     ...(options.commandTimeoutMs ? { commandTimeoutMs: options.commandTimeoutMs } : {}),
@@ -94,6 +108,7 @@ function storeFor(options: Exclude<ResponseCacheOptions, false>, logError: (mess
       else console.log("response cache: Redis connected");
     },
   });
+  return options.localEntries ? tieredStore(memoryStore(options.localEntries), redis) : redis;
 }
 
 export function createDelivery(

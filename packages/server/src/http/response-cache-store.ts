@@ -17,6 +17,29 @@ export function memoryStore(maxEntries: number): ResponseCacheStore {
   return { kind: "memory", cache: createInMemoryCache({ max: maxEntries }), close: async () => {} };
 }
 
+/**
+ * Redis behind a small in-process LRU: a key seen once by this instance is served from memory
+ * after that, and Redis shares answers between instances and across restarts. Safe because a
+ * key holds the data version: an import makes new keys, never a stale local entry.
+ */
+export function tieredStore(local: ResponseCacheStore, shared: ResponseCacheStore): ResponseCacheStore {
+  const cache: Cache = {
+    async get(key) {
+      const near = await local.cache.get(key);
+      if (near) return near;
+      const far = await shared.cache.get(key);
+      // Kept locally for a minute at most: long enough for bursts, short enough to follow Redis' TTL.
+      if (far) await local.cache.set(key, far, [], 60_000);
+      return far;
+    },
+    async set(key, result, entities, ttl) {
+      await Promise.all([local.cache.set(key, result, [], Math.min(ttl, 60_000)), shared.cache.set(key, result, entities, ttl)]);
+    },
+    invalidate() {},
+  };
+  return { kind: "redis", cache, close: () => shared.close() };
+}
+
 export interface RedisStoreOptions {
   url: string;
   /** Prepended to every key (several deployments or test files can share one Redis). */
