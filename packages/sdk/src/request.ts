@@ -27,8 +27,9 @@ export interface SdkOperationLike {
 }
 
 /** What client.request runs: a typed document of any of these shapes, or document text (untyped). */
+// biome-ignore lint/complexity/noBannedTypes: client-preset's TypedDocumentString extends String.
 export type TypedRequestDocument<TResult, TVariables> = DocumentTypeDecoration<TResult, TVariables> &
-  (SdkOperationLike | DocumentNodeLike | { toString(): string; readonly __meta__?: Record<string, unknown> | undefined });
+  (SdkOperationLike | DocumentNodeLike | (String & { readonly __meta__?: Record<string, unknown> | undefined }));
 
 /** Variables are a required argument exactly when the document has a required variable. */
 export type RequestArguments<TVariables> = {} extends TVariables
@@ -104,8 +105,9 @@ export function requestFunction(send: Send, print: RequestClientOptions["print"]
       }
       return send({ ...operationOf(value.definitions), document: text, sha256: hashFrom(value.__meta__) }, variables, call);
     }
-    // client-preset's TypedDocumentString (a String) and anything else that prints itself.
-    const text = String(document);
+    // client-preset's TypedDocumentString, a String with its type marker.
+    if (!(document instanceof String)) throw new TypeError("client.request: pass a typed document, an SDK operation or document text");
+    const text = document.toString();
     return send({ ...operationOfText(text), document: text, sha256: hashFrom(value.__meta__) }, variables, call);
   }) as RequestFunction;
 }
