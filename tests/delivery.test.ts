@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadBundledDataset } from "../packages/server/src/app-database.ts";
 import { createDatabase } from "../packages/server/src/db/database.ts";
 import { migrateToLatest } from "../packages/server/src/db/migrate.ts";
-import { defaultDeliveryOptions, type DeliveryOptions, type ResponseCacheOptions } from "../packages/server/src/http/delivery.ts";
+import { defaultDeliveryOptions, type DeliveryOptions, deliveryOptionsFromEnv, type ResponseCacheOptions } from "../packages/server/src/http/delivery.ts";
 import { createApp } from "../packages/server/src/yoga.ts";
 import { startTestApp, type TestApp } from "./support/app.ts";
 import { engines } from "./support/databases.ts";
@@ -424,5 +424,36 @@ describe("the data version", () => {
     } finally {
       await handle.close();
     }
+  });
+});
+
+describe("delivery settings from the environment", () => {
+  it("defaults: memory cache, Redis when REDIS_URL is set, CORS *", () => {
+    expect(deliveryOptionsFromEnv({})).toEqual(defaultDeliveryOptions);
+    expect(deliveryOptionsFromEnv({ REDIS_URL: "redis://127.0.0.1:6379" }).responseCache).toEqual({
+      store: "redis",
+      ttlSeconds: 3_600,
+      url: "redis://127.0.0.1:6379",
+      keyPrefix: "welfare-graph:",
+      localEntries: 1_000,
+    });
+    expect(deliveryOptionsFromEnv({ RESPONSE_CACHE: "off", REDIS_URL: "redis://x:1" }).responseCache).toBe(false);
+    const set = deliveryOptionsFromEnv({
+      CORS_ORIGINS: "https://a.example, http://localhost:5173",
+      HTTP_CACHE_MAX_AGE_SECONDS: "0",
+      HTTP_CACHE_POSTS: "true",
+      COMPRESSION: "off",
+    });
+    expect(set.cors.origins).toEqual(["https://a.example", "http://localhost:5173"]);
+    expect(set.httpCache).toMatchObject({ maxAgeSeconds: 0, cachePosts: true, compressionThresholdBytes: false });
+  });
+
+  it("refuses bad values with one line naming the variable", () => {
+    expect(() => deliveryOptionsFromEnv({ CORS_ORIGINS: "https://a.example/path" })).toThrow(/^CORS_ORIGINS: "https:\/\/a.example\/path" is not an origin/);
+    expect(() => deliveryOptionsFromEnv({ HTTP_CACHE_MAX_AGE_SECONDS: "-1" })).toThrow(/^HTTP_CACHE_MAX_AGE_SECONDS must be a whole number/);
+    expect(() => deliveryOptionsFromEnv({ RESPONSE_CACHE: "disk" })).toThrow(/^RESPONSE_CACHE must be memory, redis or off/);
+    expect(() => deliveryOptionsFromEnv({ RESPONSE_CACHE: "redis" })).toThrow(/^RESPONSE_CACHE=redis needs REDIS_URL/);
+    expect(() => deliveryOptionsFromEnv({ REDIS_URL: "localhost:6379" })).toThrow(/^REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/);
+    expect(() => deliveryOptionsFromEnv({ COMPRESSION: "maybe" })).toThrow(/^COMPRESSION must be true or false/);
   });
 });
