@@ -14,7 +14,10 @@ import { loadBundledDataset } from "../packages/server/src/app-database.ts";
 import { createDatabase } from "../packages/server/src/db/database.ts";
 import { migrateToLatest } from "../packages/server/src/db/migrate.ts";
 import { defaultDeliveryOptions, type DeliveryOptions, deliveryOptionsFromEnv, type ResponseCacheOptions } from "../packages/server/src/http/delivery.ts";
+import { sdkPersistedDocuments } from "../packages/server/src/config.ts";
+import { loadTrustedDocuments } from "../packages/server/src/http/trusted-documents.ts";
 import { createApp } from "../packages/server/src/yoga.ts";
+import { DepartmentsOperation } from "../packages/sdk/src/index.ts";
 import { startTestApp, type TestApp } from "./support/app.ts";
 import { engines } from "./support/databases.ts";
 import { exampleDataset } from "./support/import-files.ts";
@@ -402,6 +405,28 @@ describe("caching with trusted documents", () => {
       expect((await asText.json()).errors[0].extensions.code).toBe("PERSISTED_QUERY_ONLY");
     } finally {
       await t.app.dispose();
+      await t.close();
+    }
+  });
+});
+
+describe("the SDK's operations by hash, outside trusted-documents mode", () => {
+  it("answers GET ?documentId= of a known document with an ETag, runs text as before, and names an unknown hash", async () => {
+    const manifest = loadTrustedDocuments(sdkPersistedDocuments);
+    const t = await startTestApp("pglite", { app: { knownDocuments: manifest, delivery: options({ responseCache: false }) } });
+    try {
+      const url = new URL("http://localhost/graphql");
+      url.searchParams.set("documentId", `sha256:${DepartmentsOperation.sha256}`);
+      url.searchParams.set("variables", JSON.stringify({ first: 2 }));
+      const byId = await t.app.fetch(url.toString());
+      expect(byId.status).toBe(200);
+      expect(byId.headers.get("cache-control")).toContain("public");
+      expect((await byId.json()).data.departments.nodes).toHaveLength(2);
+      expect((await t.app.fetch(url.toString(), { headers: { "if-none-match": byId.headers.get("etag")! } })).status).toBe(304);
+      expect((await t.app.fetch(getUrl("http://localhost/graphql", departmentsQuery, { first: 1 }))).status).toBe(200);
+      const unknown = await t.app.fetch(`http://localhost/graphql?documentId=sha256:${"0".repeat(64)}`);
+      expect((await unknown.json()).errors[0].extensions.code).toBe("PERSISTED_QUERY_NOT_FOUND");
+    } finally {
       await t.close();
     }
   });

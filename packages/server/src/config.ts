@@ -9,6 +9,8 @@ import type { AppOptions } from "./yoga.ts";
 
 export const repositoryRoot = fileURLToPath(new URL("../../../", import.meta.url));
 export const bundledDataFolder = path.join(repositoryRoot, "data");
+/** The SDK's persisted-documents manifest: its operations also run by hash (GET ?documentId=…). */
+export const sdkPersistedDocuments = path.join(repositoryRoot, "packages/sdk/src/__generated__/persisted-documents.json");
 
 /**
  * The folder that relative paths in the environment (PGLITE_DATA_DIR, TRUSTED_DOCUMENTS) mean:
@@ -75,6 +77,7 @@ export function appOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Omit<Ap
   const introspection = flag(env, "INTROSPECTION");
   if (introspection !== undefined) options.introspection = introspection;
   if (env.TRUSTED_DOCUMENTS) options.trustedDocuments = loadTrustedDocuments(pathFrom(env, env.TRUSTED_DOCUMENTS));
+  else options.knownDocuments = loadTrustedDocuments(sdkPersistedDocuments);
   return options;
 }
 

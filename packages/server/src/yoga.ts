@@ -14,7 +14,7 @@ import { graphiqlAssetsPlugin, renderGraphiQLPage } from "./http/graphiql.ts";
 import { queryLimitsPlugin } from "./http/query-limits-plugin.ts";
 import { requestIdPlugin } from "./http/request-id.ts";
 import { timeBudgetPlugin } from "./http/time-budget-plugin.ts";
-import { documentIdParameter, type TrustedDocuments, trustedDocumentsPlugin } from "./http/trusted-documents.ts";
+import { documentIdParameter, knownDocumentsPlugin, type TrustedDocuments, trustedDocumentsPlugin } from "./http/trusted-documents.ts";
 
 // GraphiQL's default tab: one request that shows what analysts come for (the largest projects
 // with their provenance, spending by department, Japanese search). tests/graphiql.test.ts runs it.
@@ -81,6 +81,8 @@ export interface AppOptions {
   fieldSuggestions?: boolean;
   /** Trusted-documents mode: only these persisted operations run, GraphiQL is off. */
   trustedDocuments?: TrustedDocuments | undefined;
+  /** Outside trusted-documents mode, documents that also run by hash (the SDK's manifest: GET ?documentId=…). */
+  knownDocuments?: TrustedDocuments | undefined;
   /** False while the database is still being prepared (migrated, loaded); default always true. */
   isPrepared?: () => boolean;
   /** HTTP caching, the response cache, compression and CORS (docs/operations.md); main.ts always sets it, without it only CORS "*" applies. */
@@ -118,7 +120,7 @@ export function createApp(options: AppOptions): App {
     maxRequestBodySize: maxRequestBodyBytes,
     logging: false,
     cors: false,
-    ...(trusted ? { extraParamNames: [documentIdParameter] } : {}),
+    ...(trusted || options.knownDocuments ? { extraParamNames: [documentIdParameter] } : {}),
     context: () => createContext(database.db),
     maskedErrors: {
       maskError: (error, message) => {
@@ -144,7 +146,7 @@ export function createApp(options: AppOptions): App {
         maxRequestBodyBytes,
         logError,
       }),
-      ...(trusted ? [trustedDocumentsPlugin(trusted)] : []),
+      ...(trusted ? [trustedDocumentsPlugin(trusted)] : options.knownDocuments ? [knownDocumentsPlugin(options.knownDocuments)] : []),
       ...(delivery?.plugins ?? []),
       queryLimitsPlugin(schema, limits, { introspection: options.introspection !== false }),
       timeBudgetPlugin(options.requestTimeoutMs ?? defaultRequestTimeoutMs),

@@ -53,16 +53,32 @@ function documentIdOf(params: GraphQLParams, request: Request): string | null {
   return id ? id.replace(/^sha256:/, "").toLowerCase() : null;
 }
 
+/**
+ * Outside trusted-documents mode: these documents (the SDK's manifest) also run by hash, so a GET
+ * URL can name one (`?documentId=sha256:…`) and the SDK's persisted modes work; text still runs.
+ */
+export function knownDocumentsPlugin(documents: TrustedDocuments): Plugin {
+  return persistedDocumentsPlugin(documents, true);
+}
+
 export function trustedDocumentsPlugin(documents: TrustedDocuments): Plugin {
+  return persistedDocumentsPlugin(documents, false);
+}
+
+function persistedDocumentsPlugin(documents: TrustedDocuments, allowText: boolean): Plugin {
   return usePersistedOperations({
-    allowArbitraryOperations: false,
+    allowArbitraryOperations: allowText,
     extractPersistedOperationId: documentIdOf,
     getPersistedOperation: (id) => documents.get(id) ?? null,
     customErrors: {
       notFound: () =>
-        requestError("PERSISTED_QUERY_NOT_FOUND", "No trusted document has this hash; use an operation of the published SDK (its persisted-documents manifest).", {
-          status: 400,
-        }),
+        requestError(
+          "PERSISTED_QUERY_NOT_FOUND",
+          allowText
+            ? "No known document has this hash; send the document's text as query."
+            : "No trusted document has this hash; use an operation of the published SDK (its persisted-documents manifest).",
+          { status: 400 },
+        ),
       persistedQueryOnly: () =>
         requestError(
           "PERSISTED_QUERY_ONLY",
@@ -70,11 +86,9 @@ export function trustedDocumentsPlugin(documents: TrustedDocuments): Plugin {
           { status: 400 },
         ),
       keyNotFound: () =>
-        requestError(
-          "PERSISTED_QUERY_ID_REQUIRED",
-          `Send the hash of a trusted document as extensions.persistedQuery.sha256Hash or ${documentIdParameter}.`,
-          { status: 400 },
-        ),
+        requestError("PERSISTED_QUERY_ID_REQUIRED", `Send the hash of a trusted document as extensions.persistedQuery.sha256Hash or ${documentIdParameter}.`, {
+          status: 400,
+        }),
     },
   }) as Plugin;
 }
