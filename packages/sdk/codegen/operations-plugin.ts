@@ -141,24 +141,41 @@ export function compileOperations(schema: GraphQLSchema, documents: Array<Docume
 
 const suffix = { query: "Query", mutation: "Mutation", subscription: "Subscription" } as const;
 
+/** `departments` → `DepartmentsOperation`: the export an app imports to run one operation with client.request. */
+export function operationExportName(op: CompiledOperation): string {
+  return `${op.name}Operation`;
+}
+
 function renderModule(operations: CompiledOperation[], typesModule: string): string {
   const lines = [
     `import type * as Types from ${JSON.stringify(typesModule)};`,
+    `import type { DocumentTypeDecoration } from "../request.js";`,
     "",
-    "/** Every operation of src/operations, by client method name: document text, hash and paging. */",
-    "export const operations = {",
+    "// One constant per operation, so a bundler keeps only those an app imports (client.request(DepartmentsOperation)).",
   ];
   for (const op of operations) {
+    const type = `${op.name}${suffix[op.kind]}`;
+    const doc = [
+      ...(op.description ? [op.description.replaceAll("*/", "*\\/"), ""] : []),
+      `Operation \`${op.name}\` (src/operations), for \`client.request\`: text, hash and types.`,
+    ];
     lines.push(
-      `  ${op.method}: {`,
-      `    name: ${JSON.stringify(op.name)},`,
-      `    kind: ${JSON.stringify(op.kind)},`,
-      `    document: ${JSON.stringify(op.document)},`,
-      `    sha256: ${JSON.stringify(op.sha256)},`,
-      `    connection: ${op.connection === undefined ? "undefined" : JSON.stringify(op.connection)},`,
-      "  },",
+      `const ${op.method}Definition = {`,
+      `  name: ${JSON.stringify(op.name)},`,
+      `  kind: ${JSON.stringify(op.kind)},`,
+      `  document: ${JSON.stringify(op.document)},`,
+      `  sha256: ${JSON.stringify(op.sha256)},`,
+      `  connection: ${op.connection === undefined ? "undefined" : JSON.stringify(op.connection)},`,
+      "} as const;",
+      "/**",
+      ...doc.map((line) => (line ? ` * ${line}` : " *")),
+      " */",
+      `export const ${operationExportName(op)}: typeof ${op.method}Definition & DocumentTypeDecoration<Types.${type}, Types.${type}Variables> = ${op.method}Definition;`,
+      "",
     );
   }
+  lines.push("/** Every operation of src/operations, by client method name: document text, hash and paging. */", "export const operations = {");
+  for (const op of operations) lines.push(`  ${op.method}: ${operationExportName(op)},`);
   lines.push("} as const;", "", "/** Result and variables types of every operation, by client method name. */", "export interface OperationTypes {");
   for (const op of operations) {
     const type = `${op.name}${suffix[op.kind]}`;

@@ -1,7 +1,11 @@
 // The client: one typed method per operation in src/operations, over standard fetch. The
 // operations table (document text, hash, paging) is generated; this file only sends and checks.
 import { type OperationTypes, operations } from "./__generated__/operations.js";
-import { type GraphQLErrorEntry, GraphQLResponseError, HttpError, NetworkError, PaginationError, type RequestSummary } from "./errors.js";
+import { PaginationError, type RequestSummary } from "./errors.js";
+import { type RequestClientOptions, type RequestFunction, requestFunction } from "./request.js";
+import { createTransport, type PersistedOperationsMode, type RequestOptions } from "./transport.js";
+
+export type { PersistedOperationsMode, RequestOptions };
 
 /** Client method names, one per operation: `departments`, `project`, `node`, … */
 export type OperationName = keyof OperationTypes;
@@ -9,14 +13,6 @@ export type OperationName = keyof OperationTypes;
 export type OperationResult<N extends OperationName> = OperationTypes[N]["result"];
 /** The variables an operation takes. */
 export type OperationVariables<N extends OperationName> = OperationTypes[N]["variables"];
-
-/** Per-call options. */
-export interface RequestOptions {
-  /** Cancels this call (combined with the client's `signal`). */
-  signal?: AbortSignal;
-  /** Extra headers for this call; they override the client's. */
-  headers?: HeadersInit;
-}
 
 /** Variables are a required argument exactly when the operation has a required variable. */
 export type OperationArguments<N extends OperationName> =
@@ -45,28 +41,8 @@ export type PaginateArguments<N extends PaginatedOperationName> =
     ? [variables?: OperationVariables<N>, options?: PaginateOptions]
     : [variables: OperationVariables<N>, options?: PaginateOptions];
 
-/**
- * How to send operations:
- * - `false` (default): the document text, as any GraphQL server accepts.
- * - `"hash-only"`: only `extensions.persistedQuery.sha256Hash`, for servers that accept only
- *   trusted documents (their manifest is `@welfare-graph/sdk/persisted-documents.json`).
- * - `"hash-then-text"`: the hash first, and the text once more when the server answers
- *   PersistedQueryNotFound (automatic persisted queries).
- */
-export type PersistedOperationsMode = false | "hash-only" | "hash-then-text";
-
-export interface ClientOptions {
-  /** The GraphQL endpoint, e.g. `https://example.org/graphql`. */
-  url: string | URL;
-  /** A fetch implementation; defaults to the global `fetch` (Node 18+, browsers). */
-  fetch?: (input: string, init: RequestInit) => Promise<Response>;
-  /** Headers for every call, or a function returning them (called per call, e.g. for tokens). */
-  headers?: HeadersInit | (() => HeadersInit | Promise<HeadersInit>);
-  /** Cancels every call of this client. */
-  signal?: AbortSignal;
-  /** Send persisted-operation hashes instead of document text; see PersistedOperationsMode. */
-  persistedOperations?: PersistedOperationsMode;
-}
+/** Options of createClient: where the server is, how to send (POST or GET, text or hash), headers, cancellation. */
+export type ClientOptions = RequestClientOptions;
 
 /**
  * The client `createClient` returns: one method per operation, named after it, each resolving to
@@ -81,6 +57,17 @@ export interface ClientOptions {
 export type WelfareGraphClient = {
   readonly [N in keyof OperationTypes]: (...args: OperationArguments<N>) => Promise<OperationResult<N>>;
 } & {
+  /**
+   * Any operation, not only the SDK's own: a client-preset document (TypedDocumentString or
+   * TypedDocumentNode), an SDK operation such as `DepartmentsOperation`, or document text.
+   * Typed by the document; variables are required exactly when it needs them.
+   *
+   * @example
+   * ```ts
+   * const { projects } = await client.request(LargestProjectsDocument, { first: 5 }, { method: "GET" });
+   * ```
+   */
+  readonly request: RequestFunction;
   /**
    * Page through a connection: each iteration yields one page (`nodes`, `pageInfo`,
    * `totalCount`), following `pageInfo.endCursor` until `hasNextPage` is false. At most
@@ -102,34 +89,6 @@ export type WelfareGraphClient = {
 };
 
 const defaultMaxPages = 100;
-
-function anySignal(signals: Array<AbortSignal | undefined>): AbortSignal | undefined {
-  const present = signals.filter((s): s is AbortSignal => s !== undefined);
-  if (present.length <= 1) return present[0];
-  if (typeof AbortSignal.any === "function") return AbortSignal.any(present);
-  const controller = new AbortController();
-  for (const signal of present) {
-    if (signal.aborted) controller.abort(signal.reason);
-    else signal.addEventListener("abort", () => controller.abort(signal.reason), { once: true });
-  }
-  return controller.signal;
-}
-
-function isPersistedQueryNotFound(errors: ReadonlyArray<GraphQLErrorEntry>): boolean {
-  return errors.some((e) => e.message === "PersistedQueryNotFound" || e.extensions?.code === "PERSISTED_QUERY_NOT_FOUND");
-}
-
-interface GraphQLBody {
-  data?: unknown;
-  errors?: GraphQLErrorEntry[];
-}
-
-function asGraphQLBody(value: unknown): GraphQLBody | undefined {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
-  const body = value as Record<string, unknown>;
-  if (!("data" in body) && !Array.isArray(body.errors)) return undefined;
-  return body as GraphQLBody;
-}
 
 /**
  * Creates a typed client for a welfare-graph server: one method per operation of the SDK,
@@ -155,71 +114,12 @@ function asGraphQLBody(value: unknown): GraphQLBody | undefined {
  */
 export function createClient(options: ClientOptions): WelfareGraphClient {
   const url = String(options.url);
-  const fetchImpl = options.fetch ?? ((input: string, init: RequestInit) => globalThis.fetch(input, init));
   const persisted = options.persistedOperations ?? false;
+  const send = createTransport(options);
 
-  async function send(
-    summary: RequestSummary,
-    body: Record<string, unknown>,
-    call: RequestOptions | undefined,
-  ): Promise<{ status: number; statusText: string; text: string }> {
-    const headers = new Headers({ "content-type": "application/json", accept: "application/graphql-response+json, application/json" });
-    const clientHeaders = typeof options.headers === "function" ? await options.headers() : options.headers;
-    for (const source of [clientHeaders, call?.headers]) if (source) new Headers(source).forEach((value, key) => headers.set(key, value));
-    const signal = anySignal([options.signal, call?.signal]);
-    try {
-      const response = await fetchImpl(url, { method: "POST", headers, body: JSON.stringify(body), ...(signal ? { signal } : {}) });
-      return { status: response.status, statusText: response.statusText, text: await response.text() };
-    } catch (error) {
-      // A cancelled call rejects with the caller's own reason, as fetch does.
-      if (signal?.aborted) throw signal.reason;
-      throw new NetworkError(summary, error);
-    }
-  }
-
-  async function execute(method: OperationName, variables: Record<string, unknown> | undefined, call: RequestOptions | undefined): Promise<unknown> {
+  function execute(method: OperationName, variables: Record<string, unknown> | undefined, call: RequestOptions | undefined): Promise<unknown> {
     const operation = operations[method];
-    const base = { operationName: operation.name, ...(variables ? { variables } : {}) };
-    const persistedQuery = { persistedQuery: { version: 1, sha256Hash: operation.sha256 } };
-    const attempts: Array<{ body: Record<string, unknown>; persisted: boolean }> =
-      persisted === false
-        ? [{ body: { query: operation.document, ...base }, persisted: false }]
-        : [
-            { body: { ...base, extensions: persistedQuery }, persisted: true },
-            ...(persisted === "hash-then-text" ? [{ body: { query: operation.document, ...base, extensions: persistedQuery }, persisted: false }] : []),
-          ];
-    for (const [index, attempt] of attempts.entries()) {
-      const summary: RequestSummary = { url, operationName: operation.name, variables, persisted: attempt.persisted };
-      const response = await send(summary, attempt.body, call);
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(response.text);
-      } catch {
-        throw new HttpError(summary, { status: response.status, statusText: response.statusText, body: response.text });
-      }
-      const body = asGraphQLBody(parsed);
-      if (!body) throw new HttpError(summary, { status: response.status, statusText: response.statusText, body: response.text });
-      if (body.errors?.length) {
-        if (index < attempts.length - 1 && isPersistedQueryNotFound(body.errors)) continue;
-        throw new GraphQLResponseError(summary, { status: response.status, errors: body.errors, data: body.data as never });
-      }
-      if (response.status < 200 || response.status > 299) {
-        throw new HttpError(
-          summary,
-          { status: response.status, statusText: response.statusText, body: response.text },
-          "a GraphQL response without errors, but not a success status",
-        );
-      }
-      if (body.data === null || typeof body.data !== "object") {
-        throw new HttpError(
-          summary,
-          { status: response.status, statusText: response.statusText, body: response.text },
-          "a GraphQL response with neither data nor errors",
-        );
-      }
-      return body.data;
-    }
-    throw new Error("unreachable: the last attempt returns or throws");
+    return send({ name: operation.name, kind: operation.kind, document: operation.document, sha256: operation.sha256 }, variables, call);
   }
 
   async function* paginate(method: PaginatedOperationName, variables: Record<string, unknown> | undefined, call: PaginateOptions | undefined) {
@@ -249,5 +149,6 @@ export function createClient(options: ClientOptions): WelfareGraphClient {
     }
   }
   client.paginate = Object.freeze(pagers);
+  client.request = requestFunction(send, options.print);
   return Object.freeze(client) as WelfareGraphClient;
 }

@@ -5,11 +5,14 @@ import { fileURLToPath } from "node:url";
 import type { DatabaseKind } from "./db/database.ts";
 import type { QueryLimits } from "./graphql/query-limits.ts";
 import { type AdmissionOptions, defaultAdmission } from "./http/admission.ts";
+import { deliveryOptionsFromEnv } from "./http/delivery.ts";
 import { loadTrustedDocuments } from "./http/trusted-documents.ts";
 import type { AppOptions } from "./yoga.ts";
 
 export const repositoryRoot = fileURLToPath(new URL("../../../", import.meta.url));
 export const bundledDataFolder = path.join(repositoryRoot, "data");
+/** The SDK's persisted-documents manifest: its operations also run by hash (GET ?documentId=…). */
+export const sdkPersistedDocuments = path.join(repositoryRoot, "packages/sdk/src/__generated__/persisted-documents.json");
 
 /**
  * The folder that relative paths in the environment (PGLITE_DATA_DIR, TRUSTED_DOCUMENTS) mean:
@@ -68,7 +71,7 @@ export function appOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Omit<Ap
     const value = count(env, name);
     if (value !== undefined) limits[key] = value;
   }
-  const options: Omit<AppOptions, "database"> = { limits, fieldSuggestions: env.NODE_ENV === "development" };
+  const options: Omit<AppOptions, "database"> = { limits, fieldSuggestions: env.NODE_ENV === "development", delivery: deliveryOptionsFromEnv(env) };
   const requestTimeoutMs = count(env, "REQUEST_TIMEOUT_MS");
   if (requestTimeoutMs !== undefined) options.requestTimeoutMs = requestTimeoutMs;
   const maxRequestBodyBytes = count(env, "MAX_REQUEST_BODY_BYTES");
@@ -76,6 +79,7 @@ export function appOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Omit<Ap
   const introspection = flag(env, "INTROSPECTION");
   if (introspection !== undefined) options.introspection = introspection;
   if (env.TRUSTED_DOCUMENTS) options.trustedDocuments = loadTrustedDocuments(pathFrom(env, env.TRUSTED_DOCUMENTS));
+  else options.knownDocuments = loadTrustedDocuments(sdkPersistedDocuments);
   return options;
 }
 

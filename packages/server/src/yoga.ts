@@ -7,13 +7,15 @@ import { publicError } from "./graphql/errors.ts";
 import { defaultQueryLimits, type QueryLimits } from "./graphql/query-limits.ts";
 import { schema } from "./graphql/schema/index.ts";
 import { availabilityPlugin } from "./http/availability-plugin.ts";
+import { corsPlugin, defaultCorsMaxAgeSeconds } from "./http/cors.ts";
+import { createDelivery, type DeliveryOptions } from "./http/delivery.ts";
 import { errorModelPlugin, logWhenSent } from "./http/error-model-plugin.ts";
 import { graphiqlAssetsPlugin, renderGraphiQLPage } from "./http/graphiql.ts";
 import { queryLimitsPlugin } from "./http/query-limits-plugin.ts";
 import { requestIdPlugin } from "./http/request-id.ts";
 import { stringArgumentsPlugin } from "./http/string-arguments-plugin.ts";
 import { timeBudgetPlugin } from "./http/time-budget-plugin.ts";
-import { documentIdParameter, type TrustedDocuments, trustedDocumentsPlugin } from "./http/trusted-documents.ts";
+import { documentIdParameter, knownDocumentsPlugin, type TrustedDocuments, trustedDocumentsPlugin } from "./http/trusted-documents.ts";
 
 // GraphiQL's default tab: one request that shows what analysts come for (the largest projects
 // with their provenance, spending by department, Japanese search). tests/graphiql.test.ts runs it.
@@ -80,10 +82,14 @@ export interface AppOptions {
   fieldSuggestions?: boolean;
   /** Trusted-documents mode: only these persisted operations run, GraphiQL is off. */
   trustedDocuments?: TrustedDocuments | undefined;
+  /** Outside trusted-documents mode, documents that also run by hash (the SDK's manifest: GET ?documentId=…). */
+  knownDocuments?: TrustedDocuments | undefined;
   /** False while the database is still being prepared (migrated, loaded); default always true. */
   isPrepared?: () => boolean;
   /** Metrics, request logs and tracing (observability/); they run last, seeing final results. */
   observability?: Plugin[];
+  /** HTTP caching, the response cache, compression and CORS (docs/operations.md); main.ts always sets it, without it only CORS "*" applies. */
+  delivery?: DeliveryOptions | undefined;
 }
 
 export const defaultRequestTimeoutMs = 10_000;
@@ -104,6 +110,7 @@ export function createApp(options: AppOptions): App {
   const maxRequestBodyBytes = options.maxRequestBodyBytes ?? defaultMaxRequestBodyBytes;
   const trusted = options.trustedDocuments;
   const graphiql = options.graphiql !== false && !trusted;
+  const delivery = options.delivery && createDelivery(options.delivery, { database, schema, graphqlEndpoint: "/graphql", logError });
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: "/graphql",
@@ -115,7 +122,8 @@ export function createApp(options: AppOptions): App {
     multipart: false,
     maxRequestBodySize: maxRequestBodyBytes,
     logging: false,
-    ...(trusted ? { extraParamNames: [documentIdParameter] } : {}),
+    cors: false,
+    ...(trusted || options.knownDocuments ? { extraParamNames: [documentIdParameter] } : {}),
     context: () => createContext(database.reads ?? database.db),
     maskedErrors: {
       maskError: (error, message) => {
@@ -133,6 +141,7 @@ export function createApp(options: AppOptions): App {
     },
     plugins: [
       requestIdPlugin(),
+      corsPlugin(options.delivery?.cors ?? { origins: "*", maxAgeSeconds: defaultCorsMaxAgeSeconds }),
       ...(graphiql ? [graphiqlAssetsPlugin()] : []),
       availabilityPlugin({ database, isPrepared: options.isPrepared ?? (() => true) }),
       errorModelPlugin({
@@ -140,8 +149,9 @@ export function createApp(options: AppOptions): App {
         maxRequestBodyBytes,
         logError,
       }),
-      ...(trusted ? [trustedDocumentsPlugin(trusted)] : []),
+      ...(trusted ? [trustedDocumentsPlugin(trusted)] : options.knownDocuments ? [knownDocumentsPlugin(options.knownDocuments)] : []),
       stringArgumentsPlugin(),
+      ...(delivery?.plugins ?? []),
       queryLimitsPlugin(schema, limits, { introspection: options.introspection !== false }),
       timeBudgetPlugin(options.requestTimeoutMs ?? defaultRequestTimeoutMs, {
         cancel: database.cancelRequest,

@@ -3,114 +3,240 @@
 /* eslint-disable */
 
 import type * as Types from "./types.js";
+import type { DocumentTypeDecoration } from "../request.js";
+
+// One constant per operation, so a bundler keeps only those an app imports (client.request(DepartmentsOperation)).
+const beneficiaryGroupsDefinition = {
+  name: "BeneficiaryGroups",
+  kind: "query",
+  document: "query BeneficiaryGroups($first: Int, $after: String) {\n  beneficiaryGroups(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      ...PageInfoFields\n    }\n    nodes {\n      id\n      slug\n      name\n      nameEn\n      municipality {\n        code\n      }\n      projects(first: 0) {\n        totalCount\n      }\n    }\n  }\n}\n\nfragment PageInfoFields on PageInfo {\n  hasNextPage\n  hasPreviousPage\n  startCursor\n  endCursor\n}",
+  sha256: "6f473aba3b413c1f62424f008bbed4b230d108e79cc186f78d44f0edcb28c37d",
+  connection: "beneficiaryGroups",
+} as const;
+/**
+ * Beneficiary groups (受益者) named in the reports, with how many projects serve each.
+ *
+ * Operation `BeneficiaryGroups` (src/operations), for `client.request`: text, hash and types.
+ */
+export const BeneficiaryGroupsOperation: typeof beneficiaryGroupsDefinition & DocumentTypeDecoration<Types.BeneficiaryGroupsQuery, Types.BeneficiaryGroupsQueryVariables> = beneficiaryGroupsDefinition;
+
+const departmentsDefinition = {
+  name: "Departments",
+  kind: "query",
+  document: "query Departments($first: Int, $after: String) {\n  departments(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      ...PageInfoFields\n    }\n    nodes {\n      ...DepartmentFields\n      municipality {\n        code\n        name\n      }\n    }\n  }\n}\n\nfragment PageInfoFields on PageInfo {\n  hasNextPage\n  hasPreviousPage\n  startCursor\n  endCursor\n}\n\nfragment DepartmentFields on Department {\n  id\n  slug\n  name\n  nameEn\n}",
+  sha256: "80aff6d661b0f22e3f17f7388547f8993b82adf48f55a9286870ea2692a09db0",
+  connection: "departments",
+} as const;
+/**
+ * Departments (所属), one page at a time.
+ *
+ * Operation `Departments` (src/operations), for `client.request`: text, hash and types.
+ */
+export const DepartmentsOperation: typeof departmentsDefinition & DocumentTypeDecoration<Types.DepartmentsQuery, Types.DepartmentsQueryVariables> = departmentsDefinition;
+
+const departmentsWithProjectsDefinition = {
+  name: "DepartmentsWithProjects",
+  kind: "query",
+  document: "query DepartmentsWithProjects($first: Int, $after: String, $projectsFirst: Int = 100) {\n  departments(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      ...PageInfoFields\n    }\n    nodes {\n      ...DepartmentFields\n      projects(first: $projectsFirst) {\n        totalCount\n        nodes {\n          ...ProjectFields\n        }\n      }\n    }\n  }\n}\n\nfragment PageInfoFields on PageInfo {\n  hasNextPage\n  hasPreviousPage\n  startCursor\n  endCursor\n}\n\nfragment DepartmentFields on Department {\n  id\n  slug\n  name\n  nameEn\n}\n\nfragment ProjectFields on Project {\n  id\n  seriesKey\n  name\n  nameEn\n  description\n  descriptionEn\n  amountThousandYen\n  amountYen\n  amountNote\n  flags\n  parent {\n    id\n    name\n  }\n  fiscalYear {\n    year\n    eraLabel\n  }\n  source {\n    page\n  }\n}",
+  sha256: "b6dea169108abbc0f8541ad644c02259d939c7712a3625bc7e707474abbe996b",
+  connection: "departments",
+} as const;
+/**
+ * Departments with a page of their projects each: the report read section by section.
+ *
+ * Operation `DepartmentsWithProjects` (src/operations), for `client.request`: text, hash and types.
+ */
+export const DepartmentsWithProjectsOperation: typeof departmentsWithProjectsDefinition & DocumentTypeDecoration<Types.DepartmentsWithProjectsQuery, Types.DepartmentsWithProjectsQueryVariables> = departmentsWithProjectsDefinition;
+
+const documentsDefinition = {
+  name: "Documents",
+  kind: "query",
+  document: "query Documents($first: Int, $after: String) {\n  documents(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      ...PageInfoFields\n    }\n    nodes {\n      ...DocumentFields\n      municipality {\n        code\n        name\n      }\n    }\n  }\n}\n\nfragment PageInfoFields on PageInfo {\n  hasNextPage\n  hasPreviousPage\n  startCursor\n  endCursor\n}\n\nfragment FiscalYearFields on FiscalYear {\n  id\n  year\n  eraLabel\n  startsOn\n  endsOn\n}\n\nfragment DocumentFields on SourceDocument {\n  id\n  slug\n  title\n  titleEn\n  publisher\n  pageCount\n  sourceFile\n  sourceUrl\n  importedAt\n  fiscalYear {\n    ...FiscalYearFields\n  }\n}",
+  sha256: "d78c319084b7feb039f892ca5b39205eca1f24652fb43795804609fe3a75a16b",
+  connection: "documents",
+} as const;
+/**
+ * Source documents (報告書), newest fiscal year first: the provenance of every fact.
+ *
+ * Operation `Documents` (src/operations), for `client.request`: text, hash and types.
+ */
+export const DocumentsOperation: typeof documentsDefinition & DocumentTypeDecoration<Types.DocumentsQuery, Types.DocumentsQueryVariables> = documentsDefinition;
+
+const fiscalYearsDefinition = {
+  name: "FiscalYears",
+  kind: "query",
+  document: "query FiscalYears($first: Int, $after: String) {\n  fiscalYears(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      ...PageInfoFields\n    }\n    nodes {\n      ...FiscalYearFields\n    }\n  }\n}\n\nfragment PageInfoFields on PageInfo {\n  hasNextPage\n  hasPreviousPage\n  startCursor\n  endCursor\n}\n\nfragment FiscalYearFields on FiscalYear {\n  id\n  year\n  eraLabel\n  startsOn\n  endsOn\n}",
+  sha256: "d270bef6deb5846af3ffeecd1aca872b3d9caddcc26238821fe6b0bcfee734f0",
+  connection: "fiscalYears",
+} as const;
+/**
+ * Fiscal years (年度) that have data, newest first.
+ *
+ * Operation `FiscalYears` (src/operations), for `client.request`: text, hash and types.
+ */
+export const FiscalYearsOperation: typeof fiscalYearsDefinition & DocumentTypeDecoration<Types.FiscalYearsQuery, Types.FiscalYearsQueryVariables> = fiscalYearsDefinition;
+
+const municipalitiesDefinition = {
+  name: "Municipalities",
+  kind: "query",
+  document: "query Municipalities($first: Int, $after: String) {\n  municipalities(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      ...PageInfoFields\n    }\n    nodes {\n      ...MunicipalityFields\n    }\n  }\n}\n\nfragment PageInfoFields on PageInfo {\n  hasNextPage\n  hasPreviousPage\n  startCursor\n  endCursor\n}\n\nfragment MunicipalityFields on Municipality {\n  id\n  code\n  code5\n  name\n  nameEn\n  prefecture\n  prefectureEn\n}",
+  sha256: "22cd9d9b8704220752c1b10254d72d113e4306b3cd6fb0e97e57bf2cfa9cfa21",
+  connection: "municipalities",
+} as const;
+/**
+ * Municipalities (地方公共団体) with data, by code.
+ *
+ * Operation `Municipalities` (src/operations), for `client.request`: text, hash and types.
+ */
+export const MunicipalitiesOperation: typeof municipalitiesDefinition & DocumentTypeDecoration<Types.MunicipalitiesQuery, Types.MunicipalitiesQueryVariables> = municipalitiesDefinition;
+
+const municipalityDefinition = {
+  name: "Municipality",
+  kind: "query",
+  document: "query Municipality($code: String!, $wardsFirst: Int = 100, $departmentsFirst: Int = 100) {\n  municipality(code: $code) {\n    ...MunicipalityFields\n    wards(first: $wardsFirst) {\n      totalCount\n      nodes {\n        ...WardFields\n      }\n    }\n    departments(first: $departmentsFirst) {\n      totalCount\n      nodes {\n        ...DepartmentFields\n      }\n    }\n  }\n}\n\nfragment MunicipalityFields on Municipality {\n  id\n  code\n  code5\n  name\n  nameEn\n  prefecture\n  prefectureEn\n}\n\nfragment DepartmentFields on Department {\n  id\n  slug\n  name\n  nameEn\n}\n\nfragment WardFields on Ward {\n  id\n  code\n  name\n  nameEn\n}",
+  sha256: "2da76010df14dbf36ecb49c1eeb2e1f9a1b3481cec8fcf41722c2b11a3f8a80a",
+  connection: undefined,
+} as const;
+/**
+ * One municipality by its 6-digit code, with its wards (区) and departments (所属).
+ *
+ * Operation `Municipality` (src/operations), for `client.request`: text, hash and types.
+ */
+export const MunicipalityOperation: typeof municipalityDefinition & DocumentTypeDecoration<Types.MunicipalityQuery, Types.MunicipalityQueryVariables> = municipalityDefinition;
+
+const nodeDefinition = {
+  name: "Node",
+  kind: "query",
+  document: "query Node($id: ID!) {\n  node(id: $id) {\n    __typename\n    ...NodeFields\n  }\n}\n\nfragment MunicipalityFields on Municipality {\n  id\n  code\n  code5\n  name\n  nameEn\n  prefecture\n  prefectureEn\n}\n\nfragment FiscalYearFields on FiscalYear {\n  id\n  year\n  eraLabel\n  startsOn\n  endsOn\n}\n\nfragment DocumentFields on SourceDocument {\n  id\n  slug\n  title\n  titleEn\n  publisher\n  pageCount\n  sourceFile\n  sourceUrl\n  importedAt\n  fiscalYear {\n    ...FiscalYearFields\n  }\n}\n\nfragment DepartmentFields on Department {\n  id\n  slug\n  name\n  nameEn\n}\n\nfragment ProjectFields on Project {\n  id\n  seriesKey\n  name\n  nameEn\n  description\n  descriptionEn\n  amountThousandYen\n  amountYen\n  amountNote\n  flags\n  parent {\n    id\n    name\n  }\n  fiscalYear {\n    year\n    eraLabel\n  }\n  source {\n    page\n  }\n}\n\nfragment WardFields on Ward {\n  id\n  code\n  name\n  nameEn\n}\n\nfragment BeneficiaryCountFields on BeneficiaryCount {\n  id\n  label\n  value\n  unit\n  unitName\n  unitNameEn\n  isTotal\n  asOf\n  note\n  noteEn\n  group {\n    id\n    slug\n    name\n    nameEn\n  }\n  ward {\n    ...WardFields\n  }\n  fiscalYear {\n    year\n  }\n}\n\nfragment UsageFigureFields on UsageFigure {\n  id\n  metric\n  label\n  labelEn\n  category\n  categoryEn\n  value\n  unit\n  unitName\n  unitNameEn\n  isTotal\n  asOf\n  note\n  noteEn\n  ward {\n    ...WardFields\n  }\n  fiscalYear {\n    year\n  }\n}\n\nfragment NodeFields on Node {\n  id\n  ... on Department {\n    ...DepartmentFields\n  }\n  ... on Project {\n    ...ProjectFields\n  }\n  ... on Municipality {\n    ...MunicipalityFields\n  }\n  ... on Ward {\n    ...WardFields\n  }\n  ... on FiscalYear {\n    ...FiscalYearFields\n  }\n  ... on SourceDocument {\n    ...DocumentFields\n  }\n  ... on BeneficiaryGroup {\n    slug\n    name\n    nameEn\n  }\n  ... on BeneficiaryCount {\n    ...BeneficiaryCountFields\n  }\n  ... on UsageFigure {\n    ...UsageFigureFields\n  }\n}",
+  sha256: "261a8f1da7b6c8ac544dc5e5ad713ad657abdff7527860fd7f2c6b106be8f9c1",
+  connection: undefined,
+} as const;
+/**
+ * Any object by its global ID (Relay node lookup); `__typename` tells which kind it is.
+ *
+ * Operation `Node` (src/operations), for `client.request`: text, hash and types.
+ */
+export const NodeOperation: typeof nodeDefinition & DocumentTypeDecoration<Types.NodeQuery, Types.NodeQueryVariables> = nodeDefinition;
+
+const nodesDefinition = {
+  name: "Nodes",
+  kind: "query",
+  document: "query Nodes($ids: [ID!]!) {\n  nodes(ids: $ids) {\n    __typename\n    ...NodeFields\n  }\n}\n\nfragment MunicipalityFields on Municipality {\n  id\n  code\n  code5\n  name\n  nameEn\n  prefecture\n  prefectureEn\n}\n\nfragment FiscalYearFields on FiscalYear {\n  id\n  year\n  eraLabel\n  startsOn\n  endsOn\n}\n\nfragment DocumentFields on SourceDocument {\n  id\n  slug\n  title\n  titleEn\n  publisher\n  pageCount\n  sourceFile\n  sourceUrl\n  importedAt\n  fiscalYear {\n    ...FiscalYearFields\n  }\n}\n\nfragment DepartmentFields on Department {\n  id\n  slug\n  name\n  nameEn\n}\n\nfragment ProjectFields on Project {\n  id\n  seriesKey\n  name\n  nameEn\n  description\n  descriptionEn\n  amountThousandYen\n  amountYen\n  amountNote\n  flags\n  parent {\n    id\n    name\n  }\n  fiscalYear {\n    year\n    eraLabel\n  }\n  source {\n    page\n  }\n}\n\nfragment WardFields on Ward {\n  id\n  code\n  name\n  nameEn\n}\n\nfragment BeneficiaryCountFields on BeneficiaryCount {\n  id\n  label\n  value\n  unit\n  unitName\n  unitNameEn\n  isTotal\n  asOf\n  note\n  noteEn\n  group {\n    id\n    slug\n    name\n    nameEn\n  }\n  ward {\n    ...WardFields\n  }\n  fiscalYear {\n    year\n  }\n}\n\nfragment UsageFigureFields on UsageFigure {\n  id\n  metric\n  label\n  labelEn\n  category\n  categoryEn\n  value\n  unit\n  unitName\n  unitNameEn\n  isTotal\n  asOf\n  note\n  noteEn\n  ward {\n    ...WardFields\n  }\n  fiscalYear {\n    year\n  }\n}\n\nfragment NodeFields on Node {\n  id\n  ... on Department {\n    ...DepartmentFields\n  }\n  ... on Project {\n    ...ProjectFields\n  }\n  ... on Municipality {\n    ...MunicipalityFields\n  }\n  ... on Ward {\n    ...WardFields\n  }\n  ... on FiscalYear {\n    ...FiscalYearFields\n  }\n  ... on SourceDocument {\n    ...DocumentFields\n  }\n  ... on BeneficiaryGroup {\n    slug\n    name\n    nameEn\n  }\n  ... on BeneficiaryCount {\n    ...BeneficiaryCountFields\n  }\n  ... on UsageFigure {\n    ...UsageFigureFields\n  }\n}",
+  sha256: "cdfdcd83db0ccce978b24d029db53e4d25baddfbbb0e8a0694467df1d486d2c9",
+  connection: undefined,
+} as const;
+/**
+ * Several objects by global ID, in the order asked; null where one does not exist.
+ *
+ * Operation `Nodes` (src/operations), for `client.request`: text, hash and types.
+ */
+export const NodesOperation: typeof nodesDefinition & DocumentTypeDecoration<Types.NodesQuery, Types.NodesQueryVariables> = nodesDefinition;
+
+const projectDefinition = {
+  name: "Project",
+  kind: "query",
+  document: "query Project($id: ID!, $beneficiariesFirst: Int = 100, $usageFirst: Int = 100, $lineItemsFirst: Int = 100) {\n  project(id: $id) {\n    ...ProjectFields\n    department {\n      ...DepartmentFields\n    }\n    municipality {\n      code\n      name\n    }\n    source {\n      page\n      document {\n        id\n        title\n      }\n    }\n    lineItems(first: $lineItemsFirst) {\n      totalCount\n      nodes {\n        ...ProjectFields\n      }\n    }\n    beneficiaries(first: $beneficiariesFirst) {\n      totalCount\n      nodes {\n        ...BeneficiaryCountFields\n      }\n    }\n    usage(first: $usageFirst) {\n      totalCount\n      nodes {\n        ...UsageFigureFields\n      }\n    }\n  }\n}\n\nfragment DepartmentFields on Department {\n  id\n  slug\n  name\n  nameEn\n}\n\nfragment ProjectFields on Project {\n  id\n  seriesKey\n  name\n  nameEn\n  description\n  descriptionEn\n  amountThousandYen\n  amountYen\n  amountNote\n  flags\n  parent {\n    id\n    name\n  }\n  fiscalYear {\n    year\n    eraLabel\n  }\n  source {\n    page\n  }\n}\n\nfragment WardFields on Ward {\n  id\n  code\n  name\n  nameEn\n}\n\nfragment BeneficiaryCountFields on BeneficiaryCount {\n  id\n  label\n  value\n  unit\n  unitName\n  unitNameEn\n  isTotal\n  asOf\n  note\n  noteEn\n  group {\n    id\n    slug\n    name\n    nameEn\n  }\n  ward {\n    ...WardFields\n  }\n  fiscalYear {\n    year\n  }\n}\n\nfragment UsageFigureFields on UsageFigure {\n  id\n  metric\n  label\n  labelEn\n  category\n  categoryEn\n  value\n  unit\n  unitName\n  unitNameEn\n  isTotal\n  asOf\n  note\n  noteEn\n  ward {\n    ...WardFields\n  }\n  fiscalYear {\n    year\n  }\n}",
+  sha256: "97f47a8f7886ca49df771b89b25d06d343f2683d7f1681eaf1265430d095a257",
+  connection: undefined,
+} as const;
+/**
+ * One project with who it served (受益者), how much it was used (利用実績), its line items (内訳)
+and where it was printed (出典).
+ *
+ * Operation `Project` (src/operations), for `client.request`: text, hash and types.
+ */
+export const ProjectOperation: typeof projectDefinition & DocumentTypeDecoration<Types.ProjectQuery, Types.ProjectQueryVariables> = projectDefinition;
+
+const projectsDefinition = {
+  name: "Projects",
+  kind: "query",
+  document: "query Projects($first: Int, $after: String, $where: ProjectFilter, $orderBy: [ProjectOrder!], $includeRelisted: Boolean = false) {\n  projects(first: $first, after: $after, where: $where, orderBy: $orderBy) {\n    totalCount\n    aggregate(includeRelisted: $includeRelisted) {\n      count\n      countWithAmount\n      sum {\n        amountThousandYen\n      }\n      avg {\n        amountThousandYen\n      }\n      min {\n        amountThousandYen\n      }\n      max {\n        amountThousandYen\n      }\n    }\n    pageInfo {\n      ...PageInfoFields\n    }\n    nodes {\n      ...ProjectFields\n      department {\n        id\n        name\n      }\n    }\n  }\n}\n\nfragment PageInfoFields on PageInfo {\n  hasNextPage\n  hasPreviousPage\n  startCursor\n  endCursor\n}\n\nfragment ProjectFields on Project {\n  id\n  seriesKey\n  name\n  nameEn\n  description\n  descriptionEn\n  amountThousandYen\n  amountYen\n  amountNote\n  flags\n  parent {\n    id\n    name\n  }\n  fiscalYear {\n    year\n    eraLabel\n  }\n  source {\n    page\n  }\n}",
+  sha256: "9c971c649676e0258922d105c9ef9244a65cfb9a91ee6d6f885a34be498d18aa",
+  connection: "projects",
+} as const;
+/**
+ * Projects (事業) of every municipality and year, one page at a time, filtered and ordered,
+with the spending totals (集計) of the whole filtered list.
+ *
+ * Operation `Projects` (src/operations), for `client.request`: text, hash and types.
+ */
+export const ProjectsOperation: typeof projectsDefinition & DocumentTypeDecoration<Types.ProjectsQuery, Types.ProjectsQueryVariables> = projectsDefinition;
+
+const projectSeriesDefinition = {
+  name: "ProjectSeries",
+  kind: "query",
+  document: "query ProjectSeries($id: ID!) {\n  project(id: $id) {\n    id\n    seriesKey\n    name\n    series {\n      fiscalYear {\n        year\n        eraLabel\n      }\n      amountThousandYen\n      changeThousandYen\n      changeRatio\n      hasPreviousYear\n    }\n  }\n}",
+  sha256: "c9bd49786bf62500442c95507c9000337d651ea62a36c8257b646957488a0f1c",
+  connection: undefined,
+} as const;
+/**
+ * A project's spending across fiscal years (年度別実績) with the change from the year before.
+ *
+ * Operation `ProjectSeries` (src/operations), for `client.request`: text, hash and types.
+ */
+export const ProjectSeriesOperation: typeof projectSeriesDefinition & DocumentTypeDecoration<Types.ProjectSeriesQuery, Types.ProjectSeriesQueryVariables> = projectSeriesDefinition;
+
+const searchDefinition = {
+  name: "Search",
+  kind: "query",
+  document: "query Search($query: String!, $types: [SearchableType!], $first: Int, $after: String) {\n  search(query: $query, types: $types, first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      ...PageInfoFields\n    }\n    nodes {\n      score\n      snippet\n      node {\n        __typename\n        id\n        ... on Project {\n          name\n          nameEn\n          amountThousandYen\n          fiscalYear {\n            year\n          }\n          department {\n            id\n            name\n          }\n        }\n        ... on Department {\n          name\n          nameEn\n        }\n        ... on BeneficiaryGroup {\n          name\n          nameEn\n        }\n      }\n    }\n  }\n}\n\nfragment PageInfoFields on PageInfo {\n  hasNextPage\n  hasPreviousPage\n  startCursor\n  endCursor\n}",
+  sha256: "570c771d30111b02a17c14679c668c8573cdc084c020b4cd7f08f328894910ec",
+  connection: "search",
+} as const;
+/**
+ * Japanese full-text search (検索) over projects, departments and beneficiary groups, ranked by
+relevance, with the matched snippet. Space-separated terms all have to match.
+ *
+ * Operation `Search` (src/operations), for `client.request`: text, hash and types.
+ */
+export const SearchOperation: typeof searchDefinition & DocumentTypeDecoration<Types.SearchQuery, Types.SearchQueryVariables> = searchDefinition;
+
+const spendingDefinition = {
+  name: "Spending",
+  kind: "query",
+  document: "query Spending($groupBy: [SpendingDimension!]!, $where: ProjectFilter, $includeRelisted: Boolean = false, $orderBy: [SpendingOrder!], $first: Int, $after: String) {\n  spending(\n    groupBy: $groupBy\n    where: $where\n    includeRelisted: $includeRelisted\n    orderBy: $orderBy\n    first: $first\n    after: $after\n  ) {\n    totalCount\n    pageInfo {\n      ...PageInfoFields\n    }\n    nodes {\n      count\n      countWithAmount\n      sum {\n        amountThousandYen\n        amountYen\n      }\n      department {\n        id\n        name\n        nameEn\n      }\n      fiscalYear {\n        year\n        eraLabel\n      }\n      flag\n      beneficiaryGroup {\n        id\n        name\n        nameEn\n      }\n      municipality {\n        code\n        name\n      }\n    }\n  }\n}\n\nfragment PageInfoFields on PageInfo {\n  hasNextPage\n  hasPreviousPage\n  startCursor\n  endCursor\n}",
+  sha256: "3c301697de9eecc11242960a4b0913b31eb2e5afecfc8e7c85eb31c8ab01ab1a",
+  connection: "spending",
+} as const;
+/**
+ * Spending (実績額) summed by one or two dimensions — department, fiscal year, flag, beneficiary
+group, municipality — computed by the database.
+ *
+ * Operation `Spending` (src/operations), for `client.request`: text, hash and types.
+ */
+export const SpendingOperation: typeof spendingDefinition & DocumentTypeDecoration<Types.SpendingQuery, Types.SpendingQueryVariables> = spendingDefinition;
+
+const usageTotalsDefinition = {
+  name: "UsageTotals",
+  kind: "query",
+  document: "query UsageTotals($groupBy: [UsageDimension!]!, $where: UsageFilter, $orderBy: [SpendingOrder!], $first: Int, $after: String) {\n  usageTotals(\n    groupBy: $groupBy\n    where: $where\n    orderBy: $orderBy\n    first: $first\n    after: $after\n  ) {\n    totalCount\n    pageInfo {\n      ...PageInfoFields\n    }\n    nodes {\n      count\n      sum\n      unit\n      metric\n      label\n      labelEn\n      ward {\n        id\n        name\n      }\n      fiscalYear {\n        year\n      }\n      municipality {\n        code\n      }\n      project {\n        id\n        name\n      }\n    }\n  }\n}\n\nfragment PageInfoFields on PageInfo {\n  hasNextPage\n  hasPreviousPage\n  startCursor\n  endCursor\n}",
+  sha256: "11dc0e1425bfee234f1fe6738c6974a0a87a48c76939c0fd111993c446d8fc4e",
+  connection: "usageTotals",
+} as const;
+/**
+ * Usage figures (利用実績) summed by ward, metric, fiscal year, municipality or project, per unit.
+ *
+ * Operation `UsageTotals` (src/operations), for `client.request`: text, hash and types.
+ */
+export const UsageTotalsOperation: typeof usageTotalsDefinition & DocumentTypeDecoration<Types.UsageTotalsQuery, Types.UsageTotalsQueryVariables> = usageTotalsDefinition;
 
 /** Every operation of src/operations, by client method name: document text, hash and paging. */
 export const operations = {
-  beneficiaryGroups: {
-    name: "BeneficiaryGroups",
-    kind: "query",
-    document: "query BeneficiaryGroups($first: Int, $after: String) {\n  beneficiaryGroups(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      ...PageInfoFields\n    }\n    nodes {\n      id\n      slug\n      name\n      nameEn\n      municipality {\n        code\n      }\n      projects(first: 0) {\n        totalCount\n      }\n    }\n  }\n}\n\nfragment PageInfoFields on PageInfo {\n  hasNextPage\n  hasPreviousPage\n  startCursor\n  endCursor\n}",
-    sha256: "6f473aba3b413c1f62424f008bbed4b230d108e79cc186f78d44f0edcb28c37d",
-    connection: "beneficiaryGroups",
-  },
-  departments: {
-    name: "Departments",
-    kind: "query",
-    document: "query Departments($first: Int, $after: String) {\n  departments(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      ...PageInfoFields\n    }\n    nodes {\n      ...DepartmentFields\n      municipality {\n        code\n        name\n      }\n    }\n  }\n}\n\nfragment PageInfoFields on PageInfo {\n  hasNextPage\n  hasPreviousPage\n  startCursor\n  endCursor\n}\n\nfragment DepartmentFields on Department {\n  id\n  slug\n  name\n  nameEn\n}",
-    sha256: "80aff6d661b0f22e3f17f7388547f8993b82adf48f55a9286870ea2692a09db0",
-    connection: "departments",
-  },
-  departmentsWithProjects: {
-    name: "DepartmentsWithProjects",
-    kind: "query",
-    document: "query DepartmentsWithProjects($first: Int, $after: String, $projectsFirst: Int = 100) {\n  departments(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      ...PageInfoFields\n    }\n    nodes {\n      ...DepartmentFields\n      projects(first: $projectsFirst) {\n        totalCount\n        nodes {\n          ...ProjectFields\n        }\n      }\n    }\n  }\n}\n\nfragment PageInfoFields on PageInfo {\n  hasNextPage\n  hasPreviousPage\n  startCursor\n  endCursor\n}\n\nfragment DepartmentFields on Department {\n  id\n  slug\n  name\n  nameEn\n}\n\nfragment ProjectFields on Project {\n  id\n  seriesKey\n  name\n  nameEn\n  description\n  descriptionEn\n  amountThousandYen\n  amountYen\n  amountNote\n  flags\n  parent {\n    id\n    name\n  }\n  fiscalYear {\n    year\n    eraLabel\n  }\n  source {\n    page\n  }\n}",
-    sha256: "b6dea169108abbc0f8541ad644c02259d939c7712a3625bc7e707474abbe996b",
-    connection: "departments",
-  },
-  documents: {
-    name: "Documents",
-    kind: "query",
-    document: "query Documents($first: Int, $after: String) {\n  documents(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      ...PageInfoFields\n    }\n    nodes {\n      ...DocumentFields\n      municipality {\n        code\n        name\n      }\n    }\n  }\n}\n\nfragment PageInfoFields on PageInfo {\n  hasNextPage\n  hasPreviousPage\n  startCursor\n  endCursor\n}\n\nfragment FiscalYearFields on FiscalYear {\n  id\n  year\n  eraLabel\n  startsOn\n  endsOn\n}\n\nfragment DocumentFields on SourceDocument {\n  id\n  slug\n  title\n  titleEn\n  publisher\n  pageCount\n  sourceFile\n  sourceUrl\n  importedAt\n  fiscalYear {\n    ...FiscalYearFields\n  }\n}",
-    sha256: "d78c319084b7feb039f892ca5b39205eca1f24652fb43795804609fe3a75a16b",
-    connection: "documents",
-  },
-  fiscalYears: {
-    name: "FiscalYears",
-    kind: "query",
-    document: "query FiscalYears($first: Int, $after: String) {\n  fiscalYears(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      ...PageInfoFields\n    }\n    nodes {\n      ...FiscalYearFields\n    }\n  }\n}\n\nfragment PageInfoFields on PageInfo {\n  hasNextPage\n  hasPreviousPage\n  startCursor\n  endCursor\n}\n\nfragment FiscalYearFields on FiscalYear {\n  id\n  year\n  eraLabel\n  startsOn\n  endsOn\n}",
-    sha256: "d270bef6deb5846af3ffeecd1aca872b3d9caddcc26238821fe6b0bcfee734f0",
-    connection: "fiscalYears",
-  },
-  municipalities: {
-    name: "Municipalities",
-    kind: "query",
-    document: "query Municipalities($first: Int, $after: String) {\n  municipalities(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      ...PageInfoFields\n    }\n    nodes {\n      ...MunicipalityFields\n    }\n  }\n}\n\nfragment PageInfoFields on PageInfo {\n  hasNextPage\n  hasPreviousPage\n  startCursor\n  endCursor\n}\n\nfragment MunicipalityFields on Municipality {\n  id\n  code\n  code5\n  name\n  nameEn\n  prefecture\n  prefectureEn\n}",
-    sha256: "22cd9d9b8704220752c1b10254d72d113e4306b3cd6fb0e97e57bf2cfa9cfa21",
-    connection: "municipalities",
-  },
-  municipality: {
-    name: "Municipality",
-    kind: "query",
-    document: "query Municipality($code: String!, $wardsFirst: Int = 100, $departmentsFirst: Int = 100) {\n  municipality(code: $code) {\n    ...MunicipalityFields\n    wards(first: $wardsFirst) {\n      totalCount\n      nodes {\n        ...WardFields\n      }\n    }\n    departments(first: $departmentsFirst) {\n      totalCount\n      nodes {\n        ...DepartmentFields\n      }\n    }\n  }\n}\n\nfragment MunicipalityFields on Municipality {\n  id\n  code\n  code5\n  name\n  nameEn\n  prefecture\n  prefectureEn\n}\n\nfragment DepartmentFields on Department {\n  id\n  slug\n  name\n  nameEn\n}\n\nfragment WardFields on Ward {\n  id\n  code\n  name\n  nameEn\n}",
-    sha256: "2da76010df14dbf36ecb49c1eeb2e1f9a1b3481cec8fcf41722c2b11a3f8a80a",
-    connection: undefined,
-  },
-  node: {
-    name: "Node",
-    kind: "query",
-    document: "query Node($id: ID!) {\n  node(id: $id) {\n    __typename\n    ...NodeFields\n  }\n}\n\nfragment MunicipalityFields on Municipality {\n  id\n  code\n  code5\n  name\n  nameEn\n  prefecture\n  prefectureEn\n}\n\nfragment FiscalYearFields on FiscalYear {\n  id\n  year\n  eraLabel\n  startsOn\n  endsOn\n}\n\nfragment DocumentFields on SourceDocument {\n  id\n  slug\n  title\n  titleEn\n  publisher\n  pageCount\n  sourceFile\n  sourceUrl\n  importedAt\n  fiscalYear {\n    ...FiscalYearFields\n  }\n}\n\nfragment DepartmentFields on Department {\n  id\n  slug\n  name\n  nameEn\n}\n\nfragment ProjectFields on Project {\n  id\n  seriesKey\n  name\n  nameEn\n  description\n  descriptionEn\n  amountThousandYen\n  amountYen\n  amountNote\n  flags\n  parent {\n    id\n    name\n  }\n  fiscalYear {\n    year\n    eraLabel\n  }\n  source {\n    page\n  }\n}\n\nfragment WardFields on Ward {\n  id\n  code\n  name\n  nameEn\n}\n\nfragment BeneficiaryCountFields on BeneficiaryCount {\n  id\n  label\n  value\n  unit\n  unitName\n  unitNameEn\n  isTotal\n  asOf\n  note\n  noteEn\n  group {\n    id\n    slug\n    name\n    nameEn\n  }\n  ward {\n    ...WardFields\n  }\n  fiscalYear {\n    year\n  }\n}\n\nfragment UsageFigureFields on UsageFigure {\n  id\n  metric\n  label\n  labelEn\n  category\n  categoryEn\n  value\n  unit\n  unitName\n  unitNameEn\n  isTotal\n  asOf\n  note\n  noteEn\n  ward {\n    ...WardFields\n  }\n  fiscalYear {\n    year\n  }\n}\n\nfragment NodeFields on Node {\n  id\n  ... on Department {\n    ...DepartmentFields\n  }\n  ... on Project {\n    ...ProjectFields\n  }\n  ... on Municipality {\n    ...MunicipalityFields\n  }\n  ... on Ward {\n    ...WardFields\n  }\n  ... on FiscalYear {\n    ...FiscalYearFields\n  }\n  ... on SourceDocument {\n    ...DocumentFields\n  }\n  ... on BeneficiaryGroup {\n    slug\n    name\n    nameEn\n  }\n  ... on BeneficiaryCount {\n    ...BeneficiaryCountFields\n  }\n  ... on UsageFigure {\n    ...UsageFigureFields\n  }\n}",
-    sha256: "261a8f1da7b6c8ac544dc5e5ad713ad657abdff7527860fd7f2c6b106be8f9c1",
-    connection: undefined,
-  },
-  nodes: {
-    name: "Nodes",
-    kind: "query",
-    document: "query Nodes($ids: [ID!]!) {\n  nodes(ids: $ids) {\n    __typename\n    ...NodeFields\n  }\n}\n\nfragment MunicipalityFields on Municipality {\n  id\n  code\n  code5\n  name\n  nameEn\n  prefecture\n  prefectureEn\n}\n\nfragment FiscalYearFields on FiscalYear {\n  id\n  year\n  eraLabel\n  startsOn\n  endsOn\n}\n\nfragment DocumentFields on SourceDocument {\n  id\n  slug\n  title\n  titleEn\n  publisher\n  pageCount\n  sourceFile\n  sourceUrl\n  importedAt\n  fiscalYear {\n    ...FiscalYearFields\n  }\n}\n\nfragment DepartmentFields on Department {\n  id\n  slug\n  name\n  nameEn\n}\n\nfragment ProjectFields on Project {\n  id\n  seriesKey\n  name\n  nameEn\n  description\n  descriptionEn\n  amountThousandYen\n  amountYen\n  amountNote\n  flags\n  parent {\n    id\n    name\n  }\n  fiscalYear {\n    year\n    eraLabel\n  }\n  source {\n    page\n  }\n}\n\nfragment WardFields on Ward {\n  id\n  code\n  name\n  nameEn\n}\n\nfragment BeneficiaryCountFields on BeneficiaryCount {\n  id\n  label\n  value\n  unit\n  unitName\n  unitNameEn\n  isTotal\n  asOf\n  note\n  noteEn\n  group {\n    id\n    slug\n    name\n    nameEn\n  }\n  ward {\n    ...WardFields\n  }\n  fiscalYear {\n    year\n  }\n}\n\nfragment UsageFigureFields on UsageFigure {\n  id\n  metric\n  label\n  labelEn\n  category\n  categoryEn\n  value\n  unit\n  unitName\n  unitNameEn\n  isTotal\n  asOf\n  note\n  noteEn\n  ward {\n    ...WardFields\n  }\n  fiscalYear {\n    year\n  }\n}\n\nfragment NodeFields on Node {\n  id\n  ... on Department {\n    ...DepartmentFields\n  }\n  ... on Project {\n    ...ProjectFields\n  }\n  ... on Municipality {\n    ...MunicipalityFields\n  }\n  ... on Ward {\n    ...WardFields\n  }\n  ... on FiscalYear {\n    ...FiscalYearFields\n  }\n  ... on SourceDocument {\n    ...DocumentFields\n  }\n  ... on BeneficiaryGroup {\n    slug\n    name\n    nameEn\n  }\n  ... on BeneficiaryCount {\n    ...BeneficiaryCountFields\n  }\n  ... on UsageFigure {\n    ...UsageFigureFields\n  }\n}",
-    sha256: "cdfdcd83db0ccce978b24d029db53e4d25baddfbbb0e8a0694467df1d486d2c9",
-    connection: undefined,
-  },
-  project: {
-    name: "Project",
-    kind: "query",
-    document: "query Project($id: ID!, $beneficiariesFirst: Int = 100, $usageFirst: Int = 100, $lineItemsFirst: Int = 100) {\n  project(id: $id) {\n    ...ProjectFields\n    department {\n      ...DepartmentFields\n    }\n    municipality {\n      code\n      name\n    }\n    source {\n      page\n      document {\n        id\n        title\n      }\n    }\n    lineItems(first: $lineItemsFirst) {\n      totalCount\n      nodes {\n        ...ProjectFields\n      }\n    }\n    beneficiaries(first: $beneficiariesFirst) {\n      totalCount\n      nodes {\n        ...BeneficiaryCountFields\n      }\n    }\n    usage(first: $usageFirst) {\n      totalCount\n      nodes {\n        ...UsageFigureFields\n      }\n    }\n  }\n}\n\nfragment DepartmentFields on Department {\n  id\n  slug\n  name\n  nameEn\n}\n\nfragment ProjectFields on Project {\n  id\n  seriesKey\n  name\n  nameEn\n  description\n  descriptionEn\n  amountThousandYen\n  amountYen\n  amountNote\n  flags\n  parent {\n    id\n    name\n  }\n  fiscalYear {\n    year\n    eraLabel\n  }\n  source {\n    page\n  }\n}\n\nfragment WardFields on Ward {\n  id\n  code\n  name\n  nameEn\n}\n\nfragment BeneficiaryCountFields on BeneficiaryCount {\n  id\n  label\n  value\n  unit\n  unitName\n  unitNameEn\n  isTotal\n  asOf\n  note\n  noteEn\n  group {\n    id\n    slug\n    name\n    nameEn\n  }\n  ward {\n    ...WardFields\n  }\n  fiscalYear {\n    year\n  }\n}\n\nfragment UsageFigureFields on UsageFigure {\n  id\n  metric\n  label\n  labelEn\n  category\n  categoryEn\n  value\n  unit\n  unitName\n  unitNameEn\n  isTotal\n  asOf\n  note\n  noteEn\n  ward {\n    ...WardFields\n  }\n  fiscalYear {\n    year\n  }\n}",
-    sha256: "97f47a8f7886ca49df771b89b25d06d343f2683d7f1681eaf1265430d095a257",
-    connection: undefined,
-  },
-  projects: {
-    name: "Projects",
-    kind: "query",
-    document: "query Projects($first: Int, $after: String, $where: ProjectFilter, $orderBy: [ProjectOrder!], $includeRelisted: Boolean = false) {\n  projects(first: $first, after: $after, where: $where, orderBy: $orderBy) {\n    totalCount\n    aggregate(includeRelisted: $includeRelisted) {\n      count\n      countWithAmount\n      sum {\n        amountThousandYen\n      }\n      avg {\n        amountThousandYen\n      }\n      min {\n        amountThousandYen\n      }\n      max {\n        amountThousandYen\n      }\n    }\n    pageInfo {\n      ...PageInfoFields\n    }\n    nodes {\n      ...ProjectFields\n      department {\n        id\n        name\n      }\n    }\n  }\n}\n\nfragment PageInfoFields on PageInfo {\n  hasNextPage\n  hasPreviousPage\n  startCursor\n  endCursor\n}\n\nfragment ProjectFields on Project {\n  id\n  seriesKey\n  name\n  nameEn\n  description\n  descriptionEn\n  amountThousandYen\n  amountYen\n  amountNote\n  flags\n  parent {\n    id\n    name\n  }\n  fiscalYear {\n    year\n    eraLabel\n  }\n  source {\n    page\n  }\n}",
-    sha256: "9c971c649676e0258922d105c9ef9244a65cfb9a91ee6d6f885a34be498d18aa",
-    connection: "projects",
-  },
-  projectSeries: {
-    name: "ProjectSeries",
-    kind: "query",
-    document: "query ProjectSeries($id: ID!) {\n  project(id: $id) {\n    id\n    seriesKey\n    name\n    series {\n      fiscalYear {\n        year\n        eraLabel\n      }\n      amountThousandYen\n      changeThousandYen\n      changeRatio\n      hasPreviousYear\n    }\n  }\n}",
-    sha256: "c9bd49786bf62500442c95507c9000337d651ea62a36c8257b646957488a0f1c",
-    connection: undefined,
-  },
-  search: {
-    name: "Search",
-    kind: "query",
-    document: "query Search($query: String!, $types: [SearchableType!], $first: Int, $after: String) {\n  search(query: $query, types: $types, first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      ...PageInfoFields\n    }\n    nodes {\n      score\n      snippet\n      node {\n        __typename\n        id\n        ... on Project {\n          name\n          nameEn\n          amountThousandYen\n          fiscalYear {\n            year\n          }\n          department {\n            id\n            name\n          }\n        }\n        ... on Department {\n          name\n          nameEn\n        }\n        ... on BeneficiaryGroup {\n          name\n          nameEn\n        }\n      }\n    }\n  }\n}\n\nfragment PageInfoFields on PageInfo {\n  hasNextPage\n  hasPreviousPage\n  startCursor\n  endCursor\n}",
-    sha256: "570c771d30111b02a17c14679c668c8573cdc084c020b4cd7f08f328894910ec",
-    connection: "search",
-  },
-  spending: {
-    name: "Spending",
-    kind: "query",
-    document: "query Spending($groupBy: [SpendingDimension!]!, $where: ProjectFilter, $includeRelisted: Boolean = false, $orderBy: [SpendingOrder!], $first: Int, $after: String) {\n  spending(\n    groupBy: $groupBy\n    where: $where\n    includeRelisted: $includeRelisted\n    orderBy: $orderBy\n    first: $first\n    after: $after\n  ) {\n    totalCount\n    pageInfo {\n      ...PageInfoFields\n    }\n    nodes {\n      count\n      countWithAmount\n      sum {\n        amountThousandYen\n        amountYen\n      }\n      department {\n        id\n        name\n        nameEn\n      }\n      fiscalYear {\n        year\n        eraLabel\n      }\n      flag\n      beneficiaryGroup {\n        id\n        name\n        nameEn\n      }\n      municipality {\n        code\n        name\n      }\n    }\n  }\n}\n\nfragment PageInfoFields on PageInfo {\n  hasNextPage\n  hasPreviousPage\n  startCursor\n  endCursor\n}",
-    sha256: "3c301697de9eecc11242960a4b0913b31eb2e5afecfc8e7c85eb31c8ab01ab1a",
-    connection: "spending",
-  },
-  usageTotals: {
-    name: "UsageTotals",
-    kind: "query",
-    document: "query UsageTotals($groupBy: [UsageDimension!]!, $where: UsageFilter, $orderBy: [SpendingOrder!], $first: Int, $after: String) {\n  usageTotals(\n    groupBy: $groupBy\n    where: $where\n    orderBy: $orderBy\n    first: $first\n    after: $after\n  ) {\n    totalCount\n    pageInfo {\n      ...PageInfoFields\n    }\n    nodes {\n      count\n      sum\n      unit\n      metric\n      label\n      labelEn\n      ward {\n        id\n        name\n      }\n      fiscalYear {\n        year\n      }\n      municipality {\n        code\n      }\n      project {\n        id\n        name\n      }\n    }\n  }\n}\n\nfragment PageInfoFields on PageInfo {\n  hasNextPage\n  hasPreviousPage\n  startCursor\n  endCursor\n}",
-    sha256: "11dc0e1425bfee234f1fe6738c6974a0a87a48c76939c0fd111993c446d8fc4e",
-    connection: "usageTotals",
-  },
+  beneficiaryGroups: BeneficiaryGroupsOperation,
+  departments: DepartmentsOperation,
+  departmentsWithProjects: DepartmentsWithProjectsOperation,
+  documents: DocumentsOperation,
+  fiscalYears: FiscalYearsOperation,
+  municipalities: MunicipalitiesOperation,
+  municipality: MunicipalityOperation,
+  node: NodeOperation,
+  nodes: NodesOperation,
+  project: ProjectOperation,
+  projects: ProjectsOperation,
+  projectSeries: ProjectSeriesOperation,
+  search: SearchOperation,
+  spending: SpendingOperation,
+  usageTotals: UsageTotalsOperation,
 } as const;
 
 /** Result and variables types of every operation, by client method name. */

@@ -53,19 +53,31 @@ function documentIdOf(params: GraphQLParams, request: Request): string | null {
   return id ? id.replace(/^sha256:/, "").toLowerCase() : null;
 }
 
+/**
+ * Outside trusted-documents mode: these documents (the SDK's manifest) also run by hash, so a GET
+ * URL can name one (`?documentId=sha256:…`) and the SDK's persisted modes work; text still runs.
+ */
+export function knownDocumentsPlugin(documents: TrustedDocuments): Plugin {
+  return persistedDocumentsPlugin(documents, true);
+}
+
 export function trustedDocumentsPlugin(documents: TrustedDocuments): Plugin {
+  return persistedDocumentsPlugin(documents, false);
+}
+
+function persistedDocumentsPlugin(documents: TrustedDocuments, allowText: boolean): Plugin {
   return usePersistedOperations({
-    allowArbitraryOperations: false,
+    allowArbitraryOperations: allowText,
     extractPersistedOperationId: documentIdOf,
     getPersistedOperation: (id) => documents.get(id) ?? null,
     customErrors: {
       notFound: () =>
         requestError(
           "PERSISTED_QUERY_NOT_FOUND",
-          "No trusted document has this hash; use an operation of the published SDK (its persisted-documents manifest).",
-          {
-            status: 400,
-          },
+          allowText
+            ? "No known document has this hash; send the document's text as query."
+            : "No trusted document has this hash; use an operation of the published SDK (its persisted-documents manifest).",
+          { status: 400 },
         ),
       persistedQueryOnly: () =>
         requestError(

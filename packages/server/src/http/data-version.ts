@@ -1,0 +1,41 @@
+// The data version caches key on: the counter that migrations/2026_12_01_120000_data_version.ts
+// bumps on every write to a data table, plus the latest migration's name. Read from the database
+// at most once per maxAgeMs (one indexed row; concurrent requests share the read), so it works
+// the same on PGlite, PostgreSQL, several instances and PgBouncer in transaction pooling, where
+// LISTEN would not: an instance sees an import at most maxAgeMs after it commits.
+import { sql } from "kysely";
+import type { DatabaseHandle } from "../db/database.ts";
+
+export interface DataVersion {
+  /** The current version ("<counter>.<latest migration>"), or undefined when it cannot be read (database down or not migrated): then nothing is cached. */
+  current(): Promise<string | undefined>;
+}
+
+export const defaultDataVersionMaxAgeMs = 1_000;
+
+export function dataVersionOf(database: DatabaseHandle, maxAgeMs = defaultDataVersionMaxAgeMs): DataVersion {
+  let value: string | undefined;
+  let readAt = Number.NEGATIVE_INFINITY;
+  let reading: Promise<string | undefined> | undefined;
+  const read = async (): Promise<string | undefined> => {
+    try {
+      const { rows } = await sql<{ version: string; migration: string | null }>`
+        select version::text as version, (select max(name) from kysely_migration) as migration from data_version`.execute(database.db);
+      const row = rows[0];
+      value = row ? `${row.version}.${row.migration ?? ""}` : undefined;
+    } catch {
+      value = undefined;
+    }
+    readAt = performance.now();
+    return value;
+  };
+  return {
+    current() {
+      if (value !== undefined && performance.now() - readAt < maxAgeMs) return Promise.resolve(value);
+      reading ??= read().finally(() => {
+        reading = undefined;
+      });
+      return reading;
+    },
+  };
+}

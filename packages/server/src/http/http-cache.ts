@@ -1,0 +1,257 @@
+// HTTP caching of GraphQL answers, so browsers and CDNs can keep them, and the response cache
+// keyed to match.
+// - A request's key is its document, operation name and variables with the data version (and
+//   the schema): a new import changes every key, so no cache serves an answer from before it.
+// - Every successful answer carries ETag W/"<data version>-<hash of the body>"; a request whose
+//   If-None-Match names the ETag this instance last sent for the same key gets 304 without
+//   executing; any other matching request gets 304 after executing (or from the response cache).
+// - Cache-Control: GETs are public for maxAge (then stale-while-revalidate); errors, and POSTs
+//   unless cachePosts, are no-store. Vary names what else the answer depends on.
+// - Bodies above the threshold are compressed (brotli or gzip, by Accept-Encoding); the
+//   serialized body and its compressed forms are kept with an in-memory cached answer, so a hit
+//   is neither serialized nor compressed again.
+import { createHash } from "node:crypto";
+import type { ExecutionResult } from "graphql";
+import { type GraphQLParams, type Plugin, processRegularResult } from "graphql-yoga";
+import { compress, type Encoding, isCompressible, negotiateEncoding } from "./compression.ts";
+import type { DataVersion } from "./data-version.ts";
+
+export interface HttpCacheOptions {
+  /** Cache-Control max-age of successful GET answers, in seconds. */
+  maxAgeSeconds: number;
+  /** stale-while-revalidate of successful GET answers, in seconds. */
+  staleWhileRevalidateSeconds: number;
+  /** Successful POST answers get the same Cache-Control as GETs instead of no-store. */
+  cachePosts: boolean;
+  /** Smallest body compressed, in bytes; false turns compression off. */
+  compressionThresholdBytes: number | false;
+}
+
+export const responseCacheHeader = "x-response-cache";
+
+/** Adds names to a Vary header without repeating any. */
+export function appendVary(headers: Headers, ...names: string[]): void {
+  const present = (headers.get("vary") ?? "")
+    .split(",")
+    .map((v) => v.trim())
+    .filter(Boolean);
+  const lower = new Set(present.map((v) => v.toLowerCase()));
+  for (const name of names) if (!lower.has(name.toLowerCase())) present.push(name);
+  headers.set("vary", present.join(", "));
+}
+
+/** True when an If-None-Match header names this ETag (weak comparison, as RFC 9110 asks for it). */
+export function matchesIfNoneMatch(header: string | null, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === "*") return true;
+  const opaque = etag.replace(/^W\//, "");
+  return header.split(",").some((tag) => tag.trim().replace(/^W\//, "") === opaque);
+}
+
+interface SerializedAnswer {
+  body: string;
+  etag: string;
+  bytes?: Uint8Array<ArrayBuffer>;
+  encoded: Partial<Record<Encoding, Promise<Uint8Array<ArrayBuffer>>>>;
+}
+
+function encodedHeaders(headers: Headers, encoding: Encoding, body: Uint8Array): Headers {
+  const encoded = new Headers(headers);
+  encoded.set("content-encoding", encoding);
+  encoded.set("content-length", String(body.byteLength));
+  return encoded;
+}
+
+/**
+ * The media type yoga's regular result processor answers this request with, chosen as yoga
+ * chooses it (plugins/use-result-processor.ts: the last match of the Accept list, read in
+ * reverse, against application/graphql-response+json then application/json).
+ */
+function regularMediaType(request: Request): string | undefined {
+  const asked: string[] = [];
+  for (const accept of (request.headers.get("accept") || "*/*").replace(/\s/g, "").toLowerCase().split(",")) {
+    const [mediaType, ...parameters] = accept.split(";");
+    if (mediaType === undefined) continue;
+    const charset = parameters.find((p) => p.includes("charset=")) || "charset=utf-8";
+    if (charset === "charset=utf-8") asked.push(mediaType);
+  }
+  let chosen: string | undefined;
+  for (const mediaType of asked.reverse()) {
+    const [askedType, askedSubtype] = mediaType.split("/");
+    for (const candidate of ["application/graphql-response+json", "application/json"]) {
+      const [type, subtype] = candidate.split("/");
+      if ((askedType === "*" || askedType === type) && (askedSubtype === "*" || askedSubtype === subtype)) chosen = candidate;
+    }
+  }
+  return chosen;
+}
+
+interface SerializedData {
+  json: string;
+  etag: string;
+  /** The answer without extensions (a cache hit's), kept with its compressed forms. */
+  plain?: SerializedAnswer;
+}
+
+interface RequestState {
+  answer?: SerializedAnswer;
+  /** The request was answered 304 before executing. */
+  notModified?: string;
+  cache?: "hit" | "miss";
+}
+
+const servedFromCache = Symbol.for("servedFromResponseCache");
+/** Stands in for the result of a request answered 304 before executing; never sent. */
+const notModifiedResult: ExecutionResult = { data: {} };
+const knownEtagsLimit = 10_000;
+
+export interface RequestKeys {
+  /** The request's cache key, or undefined when its answer must not be cached (data version unknown, no document). */
+  keyFor(request: Request, params: { query?: string | undefined; operationName?: string | undefined; variables?: unknown }): Promise<string | undefined>;
+  /** The key computed for this request, once keyFor has resolved. */
+  resolvedKey(request: Request): string | undefined;
+  /** The data version part of an ETag, for this request. */
+  versionOf(request: Request): string | undefined;
+}
+
+export function requestKeys(dataVersion: DataVersion, schemaId: string): RequestKeys {
+  const pending = new WeakMap<Request, Promise<string | undefined>>();
+  const resolved = new WeakMap<Request, { key: string; version: string }>();
+  return {
+    keyFor(request, params) {
+      let key = pending.get(request);
+      if (!key) {
+        key = dataVersion.current().then((version) => {
+          if (version === undefined || !params.query) return undefined;
+          const variables = params.variables === undefined || params.variables === null ? "" : JSON.stringify(params.variables);
+          const key = createHash("sha256")
+            .update(`${schemaId}\0${version}\0${params.operationName ?? ""}\0${params.query}\0${variables}`)
+            .digest("base64url");
+          resolved.set(request, { key, version: version.split(".")[0]! });
+          return key;
+        });
+        pending.set(request, key);
+      }
+      return key;
+    },
+    resolvedKey: (request) => resolved.get(request)?.key,
+    versionOf: (request) => resolved.get(request)?.version,
+  };
+}
+
+export function httpCachePlugin(options: HttpCacheOptions, keys: RequestKeys, graphqlEndpoint: string, responseCacheOn: boolean): Plugin {
+  const states = new WeakMap<Request, RequestState>();
+  const stateOf = (request: Request) => {
+    let state = states.get(request);
+    if (!state) {
+      state = {};
+      states.set(request, state);
+    }
+    return state;
+  };
+  // Serialized data by its identity: an in-memory cache hit returns the same object.
+  const serialized = new WeakMap<object, SerializedData>();
+  // The ETag last sent for each key, to answer If-None-Match before executing (insertion-ordered: the oldest goes first).
+  const knownEtags = new Map<string, string>();
+  const rememberEtag = (key: string, etag: string) => {
+    knownEtags.delete(key);
+    knownEtags.set(key, etag);
+    if (knownEtags.size > knownEtagsLimit) knownEtags.delete(knownEtags.keys().next().value!);
+  };
+  const cacheControlFor = (method: string) =>
+    method === "GET" || options.cachePosts
+      ? `public, max-age=${options.maxAgeSeconds}, stale-while-revalidate=${options.staleWhileRevalidateSeconds}`
+      : "no-store";
+
+  return {
+    async onParams({ params, request, setResult }) {
+      const key = await keys.keyFor(request, params as GraphQLParams);
+      if (!key) return;
+      const known = knownEtags.get(key);
+      if (known && matchesIfNoneMatch(request.headers.get("if-none-match"), known)) {
+        stateOf(request).notModified = known;
+        setResult(notModifiedResult);
+      }
+    },
+    onResultProcess({ request, result, setResult, resultProcessor, setResultProcessor }) {
+      if (result === notModifiedResult || Array.isArray(result) || Symbol.asyncIterator in result) return;
+      const single = result as ExecutionResult & { [servedFromCache]?: boolean };
+      const state = stateOf(request);
+      const key = keys.resolvedKey(request);
+      if (responseCacheOn && key) state.cache = single[servedFromCache] ? "hit" : "miss";
+      const version = keys.versionOf(request);
+      if (single.errors?.length || !single.data || !key || version === undefined) return;
+      // The ETag hashes the data only: extensions (the query cost) are sent on a miss but not
+      // kept in the cache, so the two bodies differ yet mean the same (hence a weak ETag).
+      let data = serialized.get(single.data);
+      if (!data) {
+        const json = JSON.stringify(single.data);
+        data = { json, etag: `W/"${version}-${createHash("sha1").update(json).digest("base64url")}"` };
+        serialized.set(single.data, data);
+      }
+      // The yoga response cache adds ETag and Last-Modified headers of its own (extensions.http); ours replace them.
+      const { http: _http, ...extensions } = single.extensions ?? {};
+      let answer: SerializedAnswer;
+      if (Object.keys(extensions).length === 0) {
+        data.plain ??= { body: `{"data":${data.json}}`, etag: data.etag, encoded: {} };
+        answer = data.plain;
+      } else {
+        answer = { body: `{"data":${data.json},"extensions":${JSON.stringify(extensions)}}`, etag: data.etag, encoded: {} };
+      }
+      rememberEtag(key, answer.etag);
+      state.answer = answer;
+      // The answer's bytes are made once and kept with it: a hit is neither serialized nor encoded again.
+      answer.bytes ??= new Uint8Array(Buffer.from(answer.body));
+      const bytes = answer.bytes;
+      const mediaType = resultProcessor === processRegularResult ? regularMediaType(request) : undefined;
+      if (mediaType) {
+        const contentType = `${mediaType}; charset=utf-8`;
+        setResultProcessor((_result, fetchAPI) => new fetchAPI.Response(bytes, { status: 200, headers: { "content-type": contentType } }), mediaType);
+      } else {
+        const body = answer.body;
+        setResult({ ...single, stringify: () => body } as ExecutionResult);
+      }
+    },
+    async onResponse({ request, response, setResponse, fetchAPI }) {
+      const state = states.get(request);
+      const isGraphQL = new URL(request.url, "http://localhost").pathname === graphqlEndpoint;
+      if (isGraphQL && request.method !== "OPTIONS") appendVary(response.headers, "Accept", "Accept-Encoding");
+      if (state?.cache) response.headers.set(responseCacheHeader, state.cache);
+      const etag = state?.notModified ?? (response.status === 200 ? state?.answer?.etag : undefined);
+      if (etag) {
+        response.headers.set("etag", etag);
+        response.headers.delete("last-modified");
+        response.headers.set("cache-control", cacheControlFor(request.method));
+        if (state?.notModified || matchesIfNoneMatch(request.headers.get("if-none-match"), etag)) {
+          const headers = new fetchAPI.Headers(response.headers);
+          for (const name of ["content-type", "content-length", "content-encoding"]) headers.delete(name);
+          setResponse(new fetchAPI.Response(null, { status: 304, headers }));
+          return;
+        }
+      } else if (isGraphQL && !response.headers.has("cache-control")) {
+        response.headers.set("cache-control", "no-store");
+      }
+
+      // Compression, for every route (GraphiQL's assets arrive already gzipped and are left alone).
+      const threshold = options.compressionThresholdBytes;
+      const compressible =
+        threshold !== false && !!response.body && !response.headers.has("content-encoding") && isCompressible(response.headers.get("content-type"));
+      if (compressible) appendVary(response.headers, "Accept-Encoding");
+      const encoding = compressible ? negotiateEncoding(request.headers.get("accept-encoding")) : undefined;
+      const answer = response.status === 200 ? state?.answer : undefined;
+      const replace = (body: Uint8Array<ArrayBuffer>, headers: Headers) =>
+        setResponse(new fetchAPI.Response(body, { status: response.status, statusText: response.statusText, headers }));
+      if (answer?.bytes) {
+        if (!encoding || threshold === false || answer.bytes.byteLength < threshold) return;
+        answer.encoded[encoding] ??= compress(answer.bytes, encoding).then((buffer) => new Uint8Array(buffer));
+        const encoded = await answer.encoded[encoding];
+        return replace(encoded, encodedHeaders(response.headers, encoding, encoded));
+      }
+      if (!encoding || threshold === false) return;
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      if (bytes.byteLength < threshold) return replace(bytes, response.headers);
+      const compressed = new Uint8Array(await compress(bytes, encoding));
+      replace(compressed, encodedHeaders(response.headers, encoding, compressed));
+    },
+  };
+}
