@@ -1,0 +1,68 @@
+// A department's projects, a page at a time: `projects(where: { departmentIds })` and, for the
+// heading, the department itself through `node(id)`.
+import { client, useQuery } from "../api.ts";
+import { links } from "../app.tsx";
+import { useLanguage } from "../i18n.ts";
+import { Flags, Loaded, Pager, ThousandYen, useCursorPages } from "../ui.tsx";
+
+const pageSize = 10;
+
+export function DepartmentPage({ id }: { id: string }) {
+  const { t, pick } = useLanguage();
+  const department = useQuery(`department:${id}`, (signal) => client.node({ id }, { signal }));
+  const pages = useCursorPages(id);
+  const projects = useQuery(`department-projects:${id}:${pages.after}`, (signal) =>
+    client.projects({ first: pageSize, after: pages.after, where: { departmentIds: [id], isLineItem: false } }, { signal }),
+  );
+  return (
+    <>
+      <nav aria-label={t.breadcrumb} className="breadcrumb">
+        <a href={links.overview()}>{t.home}</a> ›
+      </nav>
+      <Loaded query={department}>{({ node }) => <h1>{node?.__typename === "Department" ? pick(node.name, node.nameEn) : t.notFound}</h1>}</Loaded>
+      <Loaded query={projects}>
+        {({ projects: page }) => (
+          <>
+            <p className="total">
+              {t.total}: <ThousandYen value={page.aggregate.sum.amountThousandYen} /> {t.thousandYenSuffix}
+            </p>
+            <div className="table-scroll">
+              <table>
+                <caption>{t.projects}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{t.project}</th>
+                    <th scope="col" className="number">
+                      {t.amountThousandYen}
+                    </th>
+                    <th scope="col">{t.flags}</th>
+                    <th scope="col" className="number">
+                      {t.sourcePage}
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {page.nodes.map((project) => (
+                    <tr key={project.id}>
+                      <th scope="row">
+                        <a href={links.project(project.id)}>{pick(project.name, project.nameEn)}</a>
+                      </th>
+                      <td className="number">
+                        <ThousandYen value={project.amountThousandYen} />
+                      </td>
+                      <td>
+                        <Flags flags={project.flags} />
+                      </td>
+                      <td className="number">{t.page(project.source.page)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            <Pager pages={pages} pageSize={pageSize} shown={page.nodes.length} total={page.totalCount} pageInfo={page.pageInfo} />
+          </>
+        )}
+      </Loaded>
+    </>
+  );
+}
