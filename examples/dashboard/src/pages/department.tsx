@@ -1,5 +1,5 @@
-// A department's projects, a page at a time: `projects(where: { departmentIds })` and, for the
-// heading, the department itself through `node(id)`.
+// A department's projects and their line items (内訳), in report order, a page at a time:
+// `projects(where: { departmentIds })`; for the heading, the department itself through `node(id)`.
 import { client, useQuery } from "../api.ts";
 import { links } from "../app.tsx";
 import { useLanguage } from "../i18n.ts";
@@ -12,7 +12,7 @@ export function DepartmentPage({ id }: { id: string }) {
   const department = useQuery(`department:${id}`, (signal) => client.node({ id }, { signal }));
   const pages = useCursorPages(id);
   const projects = useQuery(`department-projects:${id}:${pages.after}`, (signal) =>
-    client.projects({ first: pageSize, after: pages.after, where: { departmentIds: [id], isLineItem: false } }, { signal }),
+    client.projects({ first: pageSize, after: pages.after, where: { departmentIds: [id] } }, { signal }),
   );
   return (
     <>
@@ -46,6 +46,7 @@ export function DepartmentPage({ id }: { id: string }) {
                     <tr key={project.id}>
                       <th scope="row">
                         <a href={links.project(project.id)}>{pick(project.name, project.nameEn)}</a>
+                        {project.parent && <span className="muted line-item-of"> — {t.lineItemOf(project.parent.name)}</span>}
                       </th>
                       <td className="number">
                         <ThousandYen value={project.amountThousandYen} />
