@@ -213,10 +213,16 @@ describe.skipIf(!hasChromium && process.env.CI !== "true")("the dashboard and Gr
     const result = graphiql.locator(".graphiql-response");
     await expect.poll(() => result.textContent(), { timeout: 20_000 }).toContain("保育の実施");
     expect(await result.textContent()).not.toContain('"errors"');
+    await graphiql.screenshot({ path: path.join(screenshots, "graphiql-1280.png") });
     // The Explorer plugin: ticking a field writes it into the query.
     await graphiql.getByRole("button", { name: "Show GraphiQL Explorer" }).click();
-    await expect.poll(() => graphiql.locator(".graphiql-explorer-root").count()).toBeGreaterThan(0);
-    await graphiql.screenshot({ path: path.join(screenshots, "graphiql-1280.png") });
+    const explorer = graphiql.locator(".graphiql-explorer-root");
+    // The editor shows only the lines in view; GraphiQL mirrors the whole query into the URL.
+    const editedQuery = () => new URL(graphiql.url()).searchParams.get("query") ?? "";
+    expect(editedQuery()).not.toContain("beneficiaryGroups");
+    await explorer.getByText("beneficiaryGroups", { exact: true }).click();
+    await expect.poll(editedQuery).toMatch(/^\s*beneficiaryGroups\b/m);
+    await graphiql.screenshot({ path: path.join(screenshots, "graphiql-explorer-1280.png") });
     await graphiql.close();
   });
 
