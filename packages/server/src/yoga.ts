@@ -17,19 +17,20 @@ import { documentIdParameter, type TrustedDocuments, trustedDocumentsPlugin } fr
 
 // GraphiQL's default tab: one request that shows what analysts come for (the largest projects
 // with their provenance, spending by department, Japanese search). tests/graphiql.test.ts runs it;
-// comment lines fit the editor (56 columns, a CJK character counting two). More tabs:
+// comment lines fit the editor at 1280 px (48 columns, a CJK character counting two). More tabs:
 // http/graphiql-examples.ts.
-export const exampleQuery = `# Kumamoto City's FY2023 welfare report as a graph
-# (熊本市 令和5年度 福祉関係主要事業報告).
-# Press ▶ (Ctrl+Enter) to run; Ctrl+Space completes
-# names. In the sidebar: Docs explains every field, the
-# Explorer builds a query as you tick fields. More
-# examples in the other tabs.
-# Amounts are thousand yen (千円), sent as strings: no
-# yen is lost.
+export const exampleQuery = `# Kumamoto City's FY2023 welfare report as a
+# graph (熊本市 令和5年度 福祉関係主要事業報告).
+# Press ▶ (Ctrl+Enter) to run; Ctrl+Space
+# completes names. In the sidebar: Docs explains
+# every field; the Explorer builds a query as
+# you tick fields. More examples in other tabs.
+# Amounts are thousand yen (千円), sent as
+# strings: no yen is lost.
 query Showcase {
-  # The largest projects (事業) by spending (実績額),
-  # with their department (所属) and source page (出典).
+  # The largest projects (事業) by spending
+  # (実績額), with their department (所属) and
+  # source page (出典).
   projects(
     first: 5
     orderBy: [{ field: AMOUNT, direction: DESC }]
@@ -44,8 +45,8 @@ query Showcase {
       source { page document { title } }
     }
   }
-  # Spending by department, largest first, summed by
-  # the database.
+  # Spending by department, largest first,
+  # summed by the database.
   spending(groupBy: [DEPARTMENT], first: 5) {
     nodes {
       department { name nameEn }
@@ -53,9 +54,9 @@ query Showcase {
       sum { amountThousandYen }
     }
   }
-  # Japanese search: 2-character words match, and kana
-  # and half-width forms alike (try ﾍﾟｱﾚﾝﾄ, or
-  # 生活保護 就労).
+  # Japanese search: 2-character words match,
+  # and kana and half-width forms alike (try
+  # ﾍﾟｱﾚﾝﾄ, or 生活保護 就労).
   search(query: "里親", first: 3) {
     totalCount
     nodes {

@@ -1,10 +1,11 @@
 // GraphiQL's example tabs besides the showcase, each a named operation (the tab's title). Comment
-// lines stay within 56 characters so that they fit the editor beside the result pane.
+// lines stay within 48 columns so that they fit the editor beside the result pane at 1280 px.
 // tests/graphiql.test.ts runs every tab.
 
-const spendingByDepartment = `# Spending (実績額) by department (所属), largest
-# first, summed by the database. Re-listed projects
-# (再掲) are left out: nothing is counted twice.
+const spendingByDepartment = `# Spending (実績額) by department (所属),
+# largest first, summed by the database.
+# Re-listed projects (再掲) are left out:
+# nothing is counted twice.
 query SpendingByDepartment {
   spending(groupBy: [DEPARTMENT], first: 20) {
     totalCount
@@ -17,9 +18,10 @@ query SpendingByDepartment {
 }
 `;
 
-const nestedPage = `# A nested page: departments, each with its first
-# projects and their usage figures (利用実績) by ward.
-# Next page: add after: "<endCursor>" to departments.
+const nestedPage = `# A nested page: departments, each with its
+# first projects and their usage figures
+# (利用実績) by ward. Next page: add
+# after: "<endCursor>" to departments.
 query NestedPage {
   departments(first: 3) {
     totalCount
@@ -43,9 +45,10 @@ query NestedPage {
 }
 `;
 
-const search = `# Japanese search: kana and half-width forms match
-# alike (ﾍﾟｱﾚﾝﾄ finds ペアレント); space-separated
-# words must all match. Edit $q in Variables below.
+const search = `# Japanese search: kana and half-width forms
+# match alike (ﾍﾟｱﾚﾝﾄ finds ペアレント);
+# space-separated words must all match.
+# Edit $q in Variables below.
 query Search($q: String!) {
   search(query: $q, first: 5) {
     totalCount
@@ -63,9 +66,10 @@ query Search($q: String!) {
 }
 `;
 
-const projectSeries = `# A project across fiscal years (年度別): spending with
-# the change from the year before (前年度比), and each
-# usage metric's values over the years.
+const projectSeries = `# A project across fiscal years (年度別):
+# spending, with the change from the year
+# before (前年度比), and each usage metric's
+# values over the years.
 query ProjectSeries {
   projects(
     first: 1
