@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildDashboard, previewDashboard } from "../examples/dashboard/scripts/serve-build.ts";
+import { operations } from "../packages/sdk/src/index.ts";
 import { startTestApp, type TestApp } from "./support/app.ts";
 import { engines } from "./support/databases.ts";
 import { type Listening, listen } from "./support/listen.ts";
@@ -32,6 +33,8 @@ describe.skipIf(!hasChromium && process.env.CI !== "true")("the dashboard and Gr
   let context: BrowserContext;
   let page: Page;
   const temporary: string[] = [];
+  /** operationName of every GraphQL request the dashboard sent. */
+  const sent: string[] = [];
 
   beforeAll(async () => {
     if (!hasChromium) throw new Error(`${chromiumPath} is missing; in CI that is a failure, not a skip (.ci/run installs chromium)`);
@@ -67,6 +70,9 @@ describe.skipIf(!hasChromium && process.env.CI !== "true")("the dashboard and Gr
     api = await listen(t.app);
     app = await previewDashboard(outDir, new URL(api.url).origin);
     page = context.pages()[0] ?? (await context.newPage());
+    page.on("request", (request) => {
+      if (request.method() === "POST" && new URL(request.url()).pathname === "/graphql") sent.push(request.postDataJSON()?.operationName);
+    });
   });
 
   afterAll(async () => {
@@ -80,6 +86,24 @@ describe.skipIf(!hasChromium && process.env.CI !== "true")("the dashboard and Gr
   const shot = (name: string) => page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
   const bars = () => page.locator(".recharts-bar-rectangle");
   const rowsOf = (caption: string) => page.locator("table", { has: page.locator("caption", { hasText: caption }) }).locator("tbody tr");
+
+  it("shows a loading state until the API answers", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route("**/graphql", async (route) => {
+      await gate;
+      await route.continue();
+    });
+    await page.goto(app.url);
+    await expect.poll(() => page.getByRole("status").textContent()).toContain("読み込み中");
+    expect(await bars().count()).toBe(0);
+    release();
+    await expect.poll(() => bars().count()).toBe(15);
+    expect(await page.getByRole("status").count()).toBe(0);
+    await page.unroute("**/graphql");
+  });
 
   it("charts spending by department: 15 bars, and a table with totals in thousand yen and yen", async () => {
     await page.goto(app.url);
@@ -224,6 +248,12 @@ describe.skipIf(!hasChromium && process.env.CI !== "true")("the dashboard and Gr
     await expect.poll(editedQuery).toMatch(/^\s*beneficiaryGroups\b/m);
     await graphiql.screenshot({ path: path.join(screenshots, "graphiql-explorer-1280.png") });
     await graphiql.close();
+  });
+
+  it("talked to the API only through the SDK's operations", () => {
+    const sdkOperations = new Set<string>(Object.values(operations).map((operation) => operation.name));
+    expect(sent.filter((name) => !sdkOperations.has(name))).toEqual([]);
+    expect(new Set(sent)).toEqual(new Set(["Spending", "Node", "Projects", "Project", "ProjectSeries", "Search"]));
   });
 
   it("says clearly when the API is down, instead of a blank page", async () => {

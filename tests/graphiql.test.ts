@@ -51,6 +51,14 @@ describe.each(engines())("GraphiQL on %s", (kind) => {
     expect(gunzipSync(compressed).equals(plain)).toBe(true);
   });
 
+  it("serves a build that carries the Explorer plugin (@graphiql/plugin-explorer) in the sidebar", async () => {
+    const page = await (await get("/graphql", "text/html")).text();
+    const script = await (await get(/src="(\/graphiql\/[^"]+\/graphiql\.js)"/.exec(page)![1]!)).text();
+    // explorerPlugin() returns { title: "GraphiQL Explorer", … }, and yoga's page passes it in `plugins`.
+    expect(script).toContain('title:"GraphiQL Explorer"');
+    expect(script).toMatch(/plugins:\[\w+\]/);
+  });
+
   it("answers 404 for files of another GraphiQL build and for unknown files", async () => {
     expect((await get("/graphiql/0123456789ab/graphiql.js")).status).toBe(404);
     const page = await (await get("/graphql", "text/html")).text();
