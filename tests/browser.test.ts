@@ -2,7 +2,7 @@
 // (no browser download), the dashboard built by Vite and served by `vite preview`, forwarding
 // /graphql to a real API server on a test database. Screenshots go to tests/.screenshots/
 // (git-ignored). Without /usr/bin/chromium the test says so loudly and skips; in CI it fails.
-import { existsSync, mkdirSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -10,14 +10,37 @@ import { fileURLToPath } from "node:url";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildDashboard, previewDashboard } from "../examples/dashboard/scripts/serve-build.ts";
+import { loadBundledDataset } from "../packages/server/src/app-database.ts";
 import { operations } from "../packages/sdk/src/index.ts";
 import { startTestApp, type TestApp } from "./support/app.ts";
 import { engines } from "./support/databases.ts";
+import { bundledDataset } from "./support/import-files.ts";
 import { type Listening, listen } from "./support/listen.ts";
 
 const chromiumPath = "/usr/bin/chromium";
 const hasChromium = existsSync(chromiumPath);
 const screenshots = fileURLToPath(new URL("./.screenshots/", import.meta.url));
+
+/**
+ * The bundled FY2023 report and a made-up FY2022 copy of it, so that a project has a series across
+ * years: the copy states 生活保護業務支援経費 at 8,000 thousand yen (8,674 in FY2023).
+ */
+function twoYearDataset(parent: string): string {
+  const root = path.join(parent, "data");
+  cpSync(bundledDataset, root, { recursive: true });
+  const fy2022 = path.join(root, "431001/2022");
+  cpSync(path.join(root, "431001/2023"), fy2022, { recursive: true });
+  const edit = (file: string, from: string, to: string) => {
+    const text = readFileSync(path.join(fy2022, file), "utf8");
+    if (!text.includes(from)) throw new Error(`${file}: "${from}" not found`);
+    writeFileSync(path.join(fy2022, file), text.replace(from, to));
+  };
+  edit("document.yaml", "fy2023", "fy2022");
+  edit("document.yaml", "fiscalYear: 2023", "fiscalYear: 2022");
+  edit("document.yaml", "eraLabel: 令和5年度", "eraLabel: 令和4年度");
+  edit("02-public-assistance-management.yaml", "amountThousandYen: 8674", "amountThousandYen: 8000");
+  return root;
+}
 
 if (!hasChromium && process.env.CI !== "true") {
   const line = "!".repeat(78);
@@ -40,11 +63,15 @@ describe.skipIf(!hasChromium && process.env.CI !== "true")("the dashboard and Gr
     if (!hasChromium) throw new Error(`${chromiumPath} is missing; in CI that is a failure, not a skip (.ci/run installs chromium)`);
     const outDir = await mkdtemp(path.join(tmpdir(), "wg-dashboard-"));
     const profile = await mkdtemp(path.join(tmpdir(), "wg-chromium-"));
-    temporary.push(outDir, profile);
+    const datasets = await mkdtemp(path.join(tmpdir(), "wg-datasets-"));
+    temporary.push(outDir, profile, datasets);
     mkdirSync(screenshots, { recursive: true });
     // The database, the build and the browser start side by side.
     const [started] = await Promise.all([
-      startTestApp(engines()[0]!),
+      startTestApp(engines()[0]!, { load: false }).then(async (app) => {
+        await loadBundledDataset(app.database, twoYearDataset(datasets));
+        return app;
+      }),
       buildDashboard(outDir),
       chromium
         .launchPersistentContext(profile, {
@@ -108,7 +135,14 @@ describe.skipIf(!hasChromium && process.env.CI !== "true")("the dashboard and Gr
   it("charts spending by department: 15 bars, and a table with totals in thousand yen and yen", async () => {
     await page.goto(app.url);
     await expect.poll(() => bars().count()).toBe(15);
-    const { body } = await t.graphql(`{ spending(groupBy: [DEPARTMENT], first: 100) { nodes { department { name } sum { amountThousandYen amountYen } } } }`);
+    const spendingIn = async (year: number) =>
+      (
+        await t.graphql(
+          `query ($year: Int!) { spending(groupBy: [DEPARTMENT], where: { fiscalYears: [$year] }, first: 100) { nodes { department { name } sum { amountThousandYen amountYen } } } }`,
+          { year },
+        )
+      ).body;
+    const body = await spendingIn(2023);
     const departments: Array<{ department: { name: string }; sum: { amountThousandYen: string; amountYen: string } }> = body.data.spending.nodes;
     expect(departments).toHaveLength(15);
     const rows = rowsOf("所属別の実績額");
@@ -125,6 +159,19 @@ describe.skipIf(!hasChromium && process.env.CI !== "true")("the dashboard and Gr
     const ticks = await page.locator(".recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value").allTextContents();
     expect(ticks).toEqual(departments.map((d) => d.department.name));
     await shot("overview-1280");
+
+    // The newest fiscal year is shown first; the labelled choice switches to another.
+    const year = page.getByLabel("年度");
+    expect(await year.locator("option").allTextContents()).toEqual(["令和5年度（2023）", "令和4年度（2022）"]);
+    expect(await year.inputValue()).toBe("2023");
+    await year.selectOption("2022");
+    const fy2022 = (await spendingIn(2022)).data.spending.nodes as typeof departments;
+    const total2022 = fy2022.reduce((sum, d) => sum + BigInt(d.sum.amountThousandYen), 0n);
+    expect(total2022).not.toBe(total);
+    await expect.poll(() => page.getByTestId("grand-total").textContent()).toContain(`${total2022.toLocaleString("en-US")} 千円`);
+    expect(page.url()).toContain("year=2022");
+    await year.selectOption("2023");
+    await expect.poll(() => page.getByTestId("grand-total").textContent()).toContain(`${total.toLocaleString("en-US")} 千円`);
   });
 
   it("opens a department from its bar: its projects with amount, flags and source page, 10 a page", async () => {
@@ -133,9 +180,10 @@ describe.skipIf(!hasChromium && process.env.CI !== "true")("the dashboard and Gr
     await bars().nth(index).click();
     await expect.poll(() => page.locator("h1").textContent()).toBe("障がい福祉課");
     expect(page.url()).toContain("#/departments/");
-    const departmentId = decodeURIComponent(page.url().split("#/departments/")[1]!);
+    expect(page.url()).toContain("year=2023");
+    const departmentId = decodeURIComponent(page.url().split("#/departments/")[1]!.split("?")[0]!);
     const { body } = await t.graphql(
-      `query ($id: ID!) { projects(first: 100, where: { departmentIds: [$id] }) { totalCount nodes { name parent { name } amountThousandYen flags source { page } } } }`,
+      `query ($id: ID!) { projects(first: 100, where: { departmentIds: [$id], fiscalYears: [2023] }) { totalCount nodes { name parent { name } amountThousandYen flags source { page } } } }`,
       { id: departmentId },
     );
     const projects: Array<{ name: string; parent: { name: string } | null; amountThousandYen: string | null; flags: string[]; source: { page: number } }> =
@@ -169,7 +217,7 @@ describe.skipIf(!hasChromium && process.env.CI !== "true")("the dashboard and Gr
     await expect.poll(() => page.locator("h1").textContent()).toBe("生活保護業務支援経費");
     const projectId = decodeURIComponent(page.url().split("#/projects/")[1]!);
     const { body } = await t.graphql(
-      `query ($id: ID!) { project(id: $id) { amountThousandYen usage(first: 100) { nodes { label category value unitName asOf ward { name } } } series { fiscalYear { year } amountThousandYen } } }`,
+      `query ($id: ID!) { project(id: $id) { amountThousandYen usage(first: 100) { nodes { label category value unitName asOf ward { name } } } series { fiscalYear { year eraLabel } amountThousandYen changeThousandYen changeRatio } } }`,
       { id: projectId },
     );
     const { usage, series, amountThousandYen } = body.data.project;
@@ -183,8 +231,22 @@ describe.skipIf(!hasChromium && process.env.CI !== "true")("the dashboard and Gr
       usage.nodes.map((f: any) => [`${f.category ? `${f.category} / ` : ""}${f.label}`, grouped(f.value), f.unitName, f.ward?.name ?? "市全体", f.asOf ?? ""]),
     );
     await expect.poll(() => page.locator("section", { hasText: "受益者" }).first().textContent()).toContain("記載なし");
-    const seriesRows = await rowsOf("年度別の実績額").locator("th").allTextContents();
-    expect(seriesRows).toEqual(series.map((p: any) => `${p.fiscalYear.year} (令和5年度)`));
+    // A series across years: FY2022 (8,000) then FY2023 (8,674), with the change.
+    expect(series.map((p: any) => [p.fiscalYear.year, p.amountThousandYen, p.changeThousandYen])).toEqual([
+      [2022, "8000", null],
+      [2023, "8674", "674"],
+    ]);
+    const percent = new Intl.NumberFormat("ja-JP", { style: "percent", maximumFractionDigits: 2, signDisplay: "exceptZero" }).format(
+      Number(series[1].changeRatio),
+    );
+    const seriesRows = await rowsOf("年度別の実績額").evaluateAll((trs) =>
+      trs.map((tr) => [...tr.querySelectorAll("th, td")].map((cell) => cell.textContent?.trim())),
+    );
+    expect(seriesRows).toEqual([
+      ["2022 (令和4年度)", "8,000", "—"],
+      ["2023 (令和5年度)", "8,674", `+674 (${percent})`],
+    ]);
+    expect(percent).toBe("+8.43%");
     await shot("project-1280");
   });
 

@@ -7,20 +7,29 @@ import { OverviewPage } from "./pages/overview.tsx";
 import { ProjectPage } from "./pages/project.tsx";
 import { SearchPage } from "./pages/search.tsx";
 
-type Route = { page: "overview" } | { page: "department"; id: string } | { page: "project"; id: string } | { page: "search"; query: string };
+/** `year`: the fiscal year chosen on the overview (the newest when absent). */
+type Route =
+  | { page: "overview"; year?: number }
+  | { page: "department"; id: string; year?: number }
+  | { page: "project"; id: string }
+  | { page: "search"; query: string };
 
 function parseRoute(hash: string): Route {
   const [path = "", search = ""] = hash.replace(/^#/, "").split("?");
   const [, kind, id] = path.split("/");
-  if (kind === "departments" && id) return { page: "department", id: decodeURIComponent(id) };
+  const params = new URLSearchParams(search);
+  const year = Number(params.get("year")) || undefined;
+  if (kind === "departments" && id) return { page: "department", id: decodeURIComponent(id), year };
   if (kind === "projects" && id) return { page: "project", id: decodeURIComponent(id) };
-  if (kind === "search") return { page: "search", query: new URLSearchParams(search).get("q") ?? "" };
-  return { page: "overview" };
+  if (kind === "search") return { page: "search", query: params.get("q") ?? "" };
+  return { page: "overview", year };
 }
 
+const yearParameter = (year: number | undefined) => (year ? `?${new URLSearchParams({ year: String(year) })}` : "");
+
 export const links = {
-  overview: () => "#/",
-  department: (id: string) => `#/departments/${encodeURIComponent(id)}`,
+  overview: (year?: number) => `#/${yearParameter(year)}`,
+  department: (id: string, year?: number) => `#/departments/${encodeURIComponent(id)}${yearParameter(year)}`,
   project: (id: string) => `#/projects/${encodeURIComponent(id)}`,
   search: (query: string) => `#/search?${new URLSearchParams({ q: query })}`,
 };
@@ -98,8 +107,8 @@ export function App() {
         </fieldset>
       </header>
       <main id="main" tabIndex={-1}>
-        {route.page === "overview" && <OverviewPage />}
-        {route.page === "department" && <DepartmentPage id={route.id} />}
+        {route.page === "overview" && <OverviewPage year={route.year} />}
+        {route.page === "department" && <DepartmentPage id={route.id} year={route.year} />}
         {route.page === "project" && <ProjectPage id={route.id} />}
         {route.page === "search" && <SearchPage query={route.query} />}
       </main>

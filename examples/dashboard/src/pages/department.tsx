@@ -7,17 +7,17 @@ import { Flags, Loaded, Pager, ThousandYen, useCursorPages } from "../ui.tsx";
 
 const pageSize = 10;
 
-export function DepartmentPage({ id }: { id: string }) {
+export function DepartmentPage({ id, year }: { id: string; year?: number }) {
   const { t, pick } = useLanguage();
   const department = useQuery(`department:${id}`, (signal) => client.node({ id }, { signal }));
-  const pages = useCursorPages(id);
-  const projects = useQuery(`department-projects:${id}:${pages.after}`, (signal) =>
-    client.projects({ first: pageSize, after: pages.after, where: { departmentIds: [id] } }, { signal }),
+  const pages = useCursorPages(`${id}:${year}`);
+  const projects = useQuery(`department-projects:${id}:${year}:${pages.after}`, (signal) =>
+    client.projects({ first: pageSize, after: pages.after, where: { departmentIds: [id], ...(year ? { fiscalYears: [year] } : {}) } }, { signal }),
   );
   return (
     <>
       <nav aria-label={t.breadcrumb} className="breadcrumb">
-        <a href={links.overview()}>{t.home}</a> ›
+        <a href={links.overview(year)}>{t.home}</a> ›
       </nav>
       <Loaded query={department}>{({ node }) => <h1>{node?.__typename === "Department" ? pick(node.name, node.nameEn) : t.notFound}</h1>}</Loaded>
       <Loaded query={projects}>
@@ -28,7 +28,7 @@ export function DepartmentPage({ id }: { id: string }) {
             </p>
             <div className="table-scroll">
               <table>
-                <caption>{t.projects}</caption>
+                <caption>{year ? `${t.projects} — ${t.fiscalYearName(year, page.nodes[0]?.fiscalYear.eraLabel ?? "")}` : t.projects}</caption>
                 <thead>
                   <tr>
                     <th scope="col">{t.project}</th>

@@ -1,5 +1,6 @@
-// Spending by department: one `spending(groupBy: [DEPARTMENT])` call, summed by the database.
-import { SpendingDimension } from "@welfare-graph/sdk";
+// Spending by department in one fiscal year: `spending(groupBy: [DEPARTMENT])`, summed by the
+// database, after `spending(groupBy: [FISCAL_YEAR])` lists the years that have any.
+import { SortDirection, SpendingDimension, SpendingOrderField } from "@welfare-graph/sdk";
 import { Bar, BarChart, CartesianGrid, LabelList, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { client, useQuery } from "../api.ts";
 import { links } from "../app.tsx";
@@ -8,15 +9,57 @@ import { useLanguage } from "../i18n.ts";
 import { Loaded } from "../ui.tsx";
 import { useMediaQuery } from "../use-media-query.ts";
 
-export function OverviewPage() {
+export function OverviewPage({ year }: { year?: number }) {
   const { t } = useLanguage();
-  const query = useQuery("spending-by-department", (signal) => client.spending({ groupBy: [SpendingDimension.DEPARTMENT], first: 100 }, { signal }));
+  // The years that have spending, then the departments' spending in the chosen one.
+  const years = useQuery("spending-by-year", (signal) =>
+    client.spending(
+      { groupBy: [SpendingDimension.FISCAL_YEAR], orderBy: [{ field: SpendingOrderField.KEY, direction: SortDirection.DESC }], first: 100 },
+      { signal },
+    ),
+  );
   return (
     <>
       <h1>{t.spendingByDepartment}</h1>
-      <Loaded query={query}>{({ spending }) => <DepartmentSpending rows={spending.nodes} />}</Loaded>
+      <Loaded query={years}>
+        {({ spending }) => {
+          const available = spending.nodes.flatMap((node) => (node.fiscalYear ? [node.fiscalYear] : []));
+          const chosen = available.find((fiscalYear) => fiscalYear.year === year) ?? available[0];
+          return chosen ? (
+            <>
+              <YearChoice years={available} chosen={chosen.year} />
+              <DepartmentSpendingOf year={chosen.year} />
+            </>
+          ) : (
+            <p>{t.noResults}</p>
+          );
+        }}
+      </Loaded>
     </>
   );
+}
+
+function YearChoice({ years, chosen }: { years: ReadonlyArray<{ year: number; eraLabel: string }>; chosen: number }) {
+  const { t } = useLanguage();
+  return (
+    <p className="year-choice">
+      <label htmlFor="fiscal-year">{t.fiscalYear}</label>{" "}
+      <select id="fiscal-year" value={chosen} onChange={(event) => (window.location.hash = links.overview(Number(event.target.value)))}>
+        {years.map((fiscalYear) => (
+          <option key={fiscalYear.year} value={fiscalYear.year}>
+            {t.fiscalYearName(fiscalYear.year, fiscalYear.eraLabel)}
+          </option>
+        ))}
+      </select>
+    </p>
+  );
+}
+
+function DepartmentSpendingOf({ year }: { year: number }) {
+  const query = useQuery(`spending-by-department:${year}`, (signal) =>
+    client.spending({ groupBy: [SpendingDimension.DEPARTMENT], where: { fiscalYears: [year] }, first: 100 }, { signal }),
+  );
+  return <Loaded query={query}>{({ spending }) => <DepartmentSpending rows={spending.nodes} year={year} />}</Loaded>;
 }
 
 interface Row {
@@ -25,7 +68,7 @@ interface Row {
   department?: { id: string; name: string; nameEn: string } | null;
 }
 
-function DepartmentSpending({ rows }: { rows: readonly Row[] }) {
+function DepartmentSpending({ rows, year }: { rows: readonly Row[]; year: number }) {
   const { t, language, pick } = useLanguage();
   const narrow = useMediaQuery("(max-width: 640px)");
   const reducedMotion = useMediaQuery("(prefers-reduced-motion: reduce)");
@@ -43,7 +86,7 @@ function DepartmentSpending({ rows }: { rows: readonly Row[] }) {
     return name.length > max ? `${name.slice(0, max - 1)}…` : name;
   };
   const open = (id: string) => {
-    window.location.hash = links.department(id);
+    window.location.hash = links.department(id, year);
   };
   return (
     <>
@@ -95,7 +138,7 @@ function DepartmentSpending({ rows }: { rows: readonly Row[] }) {
             {departments.map((row) => (
               <tr key={row.department.id}>
                 <th scope="row">
-                  <a href={links.department(row.department.id)}>{pick(row.department.name, row.department.nameEn)}</a>
+                  <a href={links.department(row.department.id, year)}>{pick(row.department.name, row.department.nameEn)}</a>
                 </th>
                 <td className="number">{row.count}</td>
                 <td className="number">{row.sum.amountThousandYen == null ? "—" : formatInteger(row.sum.amountThousandYen, language)}</td>

@@ -30,6 +30,7 @@ export function SearchPage({ query }: { query: string }) {
                     <tr>
                       <th scope="col">{t.name}</th>
                       <th scope="col">{t.kind}</th>
+                      <th scope="col">{t.fiscalYear}</th>
                       <th scope="col" className="number">
                         {t.amountThousandYen}
                       </th>
@@ -45,6 +46,7 @@ export function SearchPage({ query }: { query: string }) {
                         <tr key={node.id}>
                           <th scope="row">{href ? <a href={href}>{name}</a> : name}</th>
                           <td>{t.kinds[node.__typename] ?? node.__typename}</td>
+                          <td>{node.__typename === "Project" ? node.fiscalYear.year : ""}</td>
                           <td className="number">{node.__typename === "Project" ? <ThousandYen value={node.amountThousandYen} /> : ""}</td>
                           <td className="snippet" lang="ja">
                             {snippet}
