@@ -6,7 +6,7 @@ export type Language = "ja" | "en";
 
 const ja = {
   title: "熊本市 福祉事業ダッシュボード",
-  subtitle: "令和5年度 福祉関係主要事業報告 (welfare-graph API)",
+  subtitle: "福祉関係主要事業報告 (welfare-graph API)",
   language: "表示言語",
   skipToContent: "本文へ移動",
   searchLabel: "事業・所属・受益者を検索",
@@ -71,7 +71,7 @@ export type Messages = typeof ja;
 
 const en: Messages = {
   title: "Kumamoto City welfare spending",
-  subtitle: "FY2023 report on major welfare projects (welfare-graph API)",
+  subtitle: "Reports on major welfare projects (welfare-graph API)",
   language: "Language",
   skipToContent: "Skip to content",
   searchLabel: "Search projects, departments and beneficiaries",

@@ -16,6 +16,8 @@ interface Figure {
   unitName: string;
   unitNameEn: string;
   asOf?: string | null;
+  /** A total the report states (合計) of the figures beside it. */
+  isTotal: boolean;
   ward?: { name: string; nameEn: string } | null;
   group?: { name: string; nameEn: string } | null;
 }
@@ -173,7 +175,7 @@ function FigureTable({ title, figures, withGroup = false }: { title: string; fig
             </thead>
             <tbody>
               {figures.map((figure) => (
-                <tr key={figure.id}>
+                <tr key={figure.id} className={figure.isTotal ? "stated-total" : undefined}>
                   <th scope="row">
                     {figure.category ? `${pick(figure.category, figure.categoryEn)} / ` : ""}
                     {pick(figure.label, figure.labelEn)}
