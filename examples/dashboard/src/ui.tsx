@@ -19,7 +19,10 @@ export function Loaded<T>({ query, children }: { query: QueryState<T> & { retry(
     const heading = kind === "api-down" ? t.apiDown : kind === "api-error" ? t.apiError : t.unexpected;
     return (
       <div className="error" role="alert" data-error-kind={kind}>
-        <p className="error-heading">{heading}</p>
+        <p className="error-heading">
+          {/* `…` in a message marks a command. */}
+          {heading.split("`").map((part, index) => (index % 2 ? <code key={part}>{part}</code> : part))}
+        </p>
         <p className="error-detail">
           <code>{detail}</code>
         </p>
