@@ -3,6 +3,7 @@
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultQueryLimits } from "../packages/server/src/graphql/query-limits.ts";
+import { graphiqlExampleTabs } from "../packages/server/src/http/graphiql-examples.ts";
 import { exampleQuery } from "../packages/server/src/yoga.ts";
 import { startTestApp, type TestApp } from "./support/app.ts";
 import { engines } from "./support/databases.ts";
@@ -57,6 +58,14 @@ describe.each(engines())("GraphiQL on %s", (kind) => {
     expect(gunzipSync(compressed).equals(plain)).toBe(true);
   });
 
+  it("serves a build that carries the Explorer plugin (@graphiql/plugin-explorer) in the sidebar", async () => {
+    const page = await (await get("/graphql", "text/html")).text();
+    const script = await (await get(/src="(\/graphiql\/[^"]+\/graphiql\.js)"/.exec(page)![1]!)).text();
+    // explorerPlugin() returns { title: "GraphiQL Explorer", … }, and yoga's page passes it in `plugins`.
+    expect(script).toContain('title:"GraphiQL Explorer"');
+    expect(script).toMatch(/plugins:\[\w+\]/);
+  });
+
   it("answers 404 for files of another GraphiQL build and for unknown files", async () => {
     expect((await get("/graphiql/0123456789ab/graphiql.js")).status).toBe(404);
     const page = await (await get("/graphql", "text/html")).text();
@@ -96,4 +105,43 @@ describe.each(engines())("GraphiQL switched off on %s", (kind) => {
       await t.close();
     }
   });
+});
+
+/** Columns a line takes in the editor's monospace font: CJK and full-width characters take two. */
+function columns(line: string): number {
+  return [...line].reduce((n, c) => n + (/[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]/.test(c) ? 2 : 1), 0);
+}
+
+describe("GraphiQL's example tabs", () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp("pglite");
+  });
+  afterAll(() => t?.close());
+
+  const tabs = graphiqlExampleTabs(exampleQuery);
+
+  it("are named operations, one per tab, the page opens with them, and their comments fit the editor at 1280 px", async () => {
+    const names = tabs.map((tab) => /^(?:query|mutation) (\w+)/m.exec(tab.query)?.[1]);
+    expect(names).toEqual(["Showcase", "SpendingByDepartment", "NestedPage", "Search", "ProjectSeries"]);
+    const html = await (await t.app.fetch("http://localhost/graphql", { headers: { accept: "text/html" } })).text();
+    for (const tab of tabs) expect(html).toContain(JSON.stringify(tab.query).replace(/</g, "\\u003c"));
+    const long = tabs.flatMap((tab) => tab.query.split("\n").filter((line) => line.trimStart().startsWith("#") && columns(line) > 48));
+    expect(long).toEqual([]);
+  });
+
+  it.each(tabs.slice(1).map((tab) => [/^query (\w+)/m.exec(tab.query)![1]!, tab] as const))(
+    "%s runs without errors within the cost limit and finds data",
+    async (_name, tab) => {
+      const { status, body } = await t.graphql(tab.query, tab.variables ? JSON.parse(tab.variables) : undefined);
+      expect(body.errors).toBeUndefined();
+      expect(status).toBe(200);
+      expect(body.extensions?.cost?.requestedQueryCost).toBeLessThanOrEqual(defaultQueryLimits.maxCost);
+      const data = body.data;
+      if (data.spending) expect(data.spending.totalCount).toBe(15);
+      if (data.departments) expect(data.departments.nodes[0].projects.nodes.length).toBeGreaterThan(0);
+      if (data.search) expect(data.search.nodes.map((n: any) => n.node.name)).toContain("ペアレントトレーニング事業");
+      if (data.projects) expect(data.projects.nodes[0].series[0]).toMatchObject({ fiscalYear: { year: 2023 }, amountThousandYen: "29116098" });
+    },
+  );
 });

@@ -11,6 +11,7 @@ import { corsPlugin, defaultCorsMaxAgeSeconds } from "./http/cors.ts";
 import { createDelivery, type DeliveryOptions } from "./http/delivery.ts";
 import { errorModelPlugin, logWhenSent } from "./http/error-model-plugin.ts";
 import { graphiqlAssetsPlugin, renderGraphiQLPage } from "./http/graphiql.ts";
+import { graphiqlExampleTabs } from "./http/graphiql-examples.ts";
 import { queryLimitsPlugin } from "./http/query-limits-plugin.ts";
 import { requestIdPlugin } from "./http/request-id.ts";
 import { stringArgumentsPlugin } from "./http/string-arguments-plugin.ts";
@@ -18,15 +19,21 @@ import { timeBudgetPlugin } from "./http/time-budget-plugin.ts";
 import { documentIdParameter, knownDocumentsPlugin, type TrustedDocuments, trustedDocumentsPlugin } from "./http/trusted-documents.ts";
 
 // GraphiQL's default tab: one request that shows what analysts come for (the largest projects
-// with their provenance, spending by department, Japanese search). tests/graphiql.test.ts runs it.
-export const exampleQuery = `# Kumamoto City's FY2023 welfare report as a graph
-# (熊本市 令和5年度 福祉関係主要事業報告).
-# Press ▶ (Ctrl+Enter) to run; Ctrl+Space completes names; the
-# Docs panel (first icon, top left) explains every field.
-# Amounts are thousand yen (千円), sent as strings: no yen is lost.
+// with their provenance, spending by department, Japanese search). tests/graphiql.test.ts runs it;
+// comment lines fit the editor at 1280 px (48 columns, a CJK character counting two). More tabs:
+// http/graphiql-examples.ts.
+export const exampleQuery = `# Kumamoto City's FY2023 welfare report as a
+# graph (熊本市 令和5年度 福祉関係主要事業報告).
+# Press ▶ (Ctrl+Enter) to run; Ctrl+Space
+# completes names. In the sidebar: Docs explains
+# every field; the Explorer builds a query as
+# you tick fields. More examples in other tabs.
+# Amounts are thousand yen (千円), sent as
+# strings: no yen is lost.
 query Showcase {
-  # The largest projects (事業) by spending (実績額),
-  # with their department (所属) and the page that states them.
+  # The largest projects (事業) by spending
+  # (実績額), with their department (所属) and
+  # source page (出典).
   projects(
     first: 5
     orderBy: [{ field: AMOUNT, direction: DESC }]
@@ -41,7 +48,8 @@ query Showcase {
       source { page document { title } }
     }
   }
-  # Spending by department, largest first, summed by the database.
+  # Spending by department, largest first,
+  # summed by the database.
   spending(groupBy: [DEPARTMENT], first: 5) {
     nodes {
       department { name nameEn }
@@ -49,8 +57,9 @@ query Showcase {
       sum { amountThousandYen }
     }
   }
-  # Japanese search: 2-character words match, and kana and
-  # half-width variants match alike (try ﾍﾟｱﾚﾝﾄ, or 生活保護 就労).
+  # Japanese search: 2-character words match,
+  # and kana and half-width forms alike (try
+  # ﾍﾟｱﾚﾝﾄ, or 生活保護 就労).
   search(query: "里親", first: 3) {
     totalCount
     nodes {
@@ -115,7 +124,7 @@ export function createApp(options: AppOptions): App {
     schema,
     graphqlEndpoint: "/graphql",
     landingPage: false,
-    graphiql: graphiql ? { title: "welfare-graph", defaultQuery: exampleQuery } : false,
+    graphiql: graphiql ? { title: "welfare-graph", defaultQuery: exampleQuery, defaultTabs: graphiqlExampleTabs(exampleQuery) } : false,
     renderGraphiQL: renderGraphiQLPage,
     // Batching is refused (errorModelPlugin): no client of ours batches, and one request = one cost.
     batching: false,

@@ -3,6 +3,9 @@
 // stays blank ("Loading __TITLE__..."). Here the same GraphiQL build (the pinned
 // @graphql-yoga/render-graphiql) is served from /graphiql/<content hash>/…, cached for good by
 // the browser, and the HTML page itself stays small.
+// That build already bundles @graphiql/plugin-explorer (yoga's page mounts explorerPlugin() in
+// its sidebar: "GraphiQL Explorer", build a query by ticking fields), so no GraphiQL bundle of
+// our own is needed; the example tabs come as `defaultTabs` (graphiql-examples.ts).
 import { createHash } from "node:crypto";
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
