@@ -5,14 +5,22 @@ import { byId, mapPage } from "./catalog.ts";
 import { findByKeys, inKeys } from "./keys.ts";
 import { type BeneficiaryCount, type UsageFigure, toBeneficiaryCount, toUsageFigure } from "./model.ts";
 import { type FigureFilter, type FigureOrderField, type FigureTable, figureConditions, figureOrder } from "./figure-query.ts";
-import { loadPages, type PageArgs } from "./pagination.ts";
+import { loadPages, type PageArgs, type SortTerm } from "./pagination.ts";
 import type { SortDirection } from "./project-query.ts";
-
 
 export interface FigurePageOptions {
   where?: FigureFilter | null | undefined;
   orderBy?: ReadonlyArray<{ field: FigureOrderField; direction: SortDirection }> | null | undefined;
 }
+/** Figures in the order the report prints them. */
+export function figureReportOrder(table: FigureTable): SortTerm[] {
+  return [
+    { expression: sql`${sql.ref(`${table}.project_id`)}`, direction: "asc", kind: "integer", name: "project" },
+    { expression: sql`${sql.ref(`${table}.sort_order`)}`, direction: "asc", kind: "integer", name: "sortOrder" },
+    byId(table),
+  ];
+}
+
 type FigureParent = "project_id" | "ward_id" | "group_id";
 
 export async function beneficiaryCountsByKey(db: Kysely<Database>, keys: readonly string[]): Promise<Array<BeneficiaryCount | undefined>> {
@@ -33,17 +41,16 @@ async function figurePages<T>(
   options: FigurePageOptions = {},
 ) {
   const ref = (name: string) => sql.ref(`${table}.${name}`);
-  let base = db.selectFrom(table).selectAll(table).where(inKeys(`${table}.municipality_code`, `${table}.${column}`, parentKeys));
+  let base = db
+    .selectFrom(table)
+    .selectAll(table)
+    .where(inKeys(`${table}.municipality_code`, `${table}.${column}`, parentKeys));
   if (options.where) base = base.where(figureConditions(table, options.where));
   const pages = await loadPages({
     db,
     base,
     partitionBy: sql`${ref("municipality_code")} || ':' || ${ref(column)}`,
-    order: figureOrder(table, options.orderBy) ?? [
-      { expression: sql`${ref("project_id")}`, direction: "asc", kind: "integer", name: "project" },
-      { expression: sql`${ref("sort_order")}`, direction: "asc", kind: "integer", name: "sortOrder" },
-      byId(table),
-    ],
+    order: figureOrder(table, options.orderBy) ?? figureReportOrder(table),
     args,
   });
   return parentKeys.map((k) => mapPage(pages.get(k), map));

@@ -51,14 +51,19 @@ export interface Page<T> {
   totalCount: number;
 }
 
-type CursorValue = string | number | boolean;
+export type CursorValue = string | number | boolean;
 
-function signature(order: SortTerm[]): string {
+function signature(order: readonly SortTerm[]): string {
   return order.map((t) => `${t.name}:${t.direction}`).join(",");
 }
 
-export function encodeCursor(order: SortTerm[], values: CursorValue[]): string {
-  return Buffer.from(JSON.stringify({ o: signature(order), v: values })).toString("base64url");
+/**
+ * Numbers travel as text, whatever the driver made of them (int4 a number, int8 and numeric a
+ * string), so the batched and the planned path write the same cursor for the same row.
+ */
+export function encodeCursor(order: readonly SortTerm[], values: readonly CursorValue[]): string {
+  const canonical = values.map((value, i) => ((order[i] as SortTerm).kind === "integer" || (order[i] as SortTerm).kind === "decimal" ? String(value) : value));
+  return Buffer.from(JSON.stringify({ o: signature(order), v: canonical })).toString("base64url");
 }
 
 function isValueOfKind(value: unknown, kind: SortKind): value is CursorValue {
@@ -78,7 +83,7 @@ function invalidCursor(argumentName: string, why: string): PaginationError {
   return new PaginationError(`"${argumentName}" is not a valid cursor for this list (${why}); use a cursor this list returned`, argumentName);
 }
 
-export function decodeCursor(order: SortTerm[], cursor: string, argumentName: string): CursorValue[] {
+export function decodeCursor(order: readonly SortTerm[], cursor: string, argumentName: string): CursorValue[] {
   const invalid = (why: string) => invalidCursor(argumentName, why);
   let parsed: unknown;
   try {
@@ -98,13 +103,13 @@ export function decodeCursor(order: SortTerm[], cursor: string, argumentName: st
 
 // SQLSTATEs of a value its column type cannot hold: out of range (an int4 beyond 2^31), not in
 // the encoding (a NUL in text), not a number. A cursor this API made never carries one.
-const valueOutOfDomain = new Set(["22003", "22021", "22P02", "22P05"]);
+export const valueOutOfDomain = new Set(["22003", "22021", "22P02", "22P05"]);
 
 /**
  * Runs a page's statement; when a cursor was given and the database refuses one of its
  * values, the cursor was altered: a client error, not an internal one.
  */
-async function withCursorValues<T>(args: PageArgs, run: () => Promise<T>): Promise<T> {
+export async function withCursorValues<T>(args: PageArgs, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
@@ -120,7 +125,8 @@ export function pageSize(args: PageArgs): { size: number; backward: boolean } {
     const value = args[name];
     if (value === null || value === undefined) continue;
     if (!Number.isInteger(value) || value < 0) throw new PaginationError(`"${name}" must be a whole number from 0 to ${MAX_PAGE_SIZE}`, name);
-    if (value > MAX_PAGE_SIZE) throw new PaginationError(`"${name}" is ${value}, above the maximum page size of ${MAX_PAGE_SIZE}; page with "after"/"before" instead`, name);
+    if (value > MAX_PAGE_SIZE)
+      throw new PaginationError(`"${name}" is ${value}, above the maximum page size of ${MAX_PAGE_SIZE}; page with "after"/"before" instead`, name);
   }
   if (args.first != null && args.last != null) throw new PaginationError(`pass either "first" or "last", not both`, "last");
   if (args.last != null) return { size: args.last, backward: true };
@@ -136,7 +142,7 @@ function comparison(direction: "asc" | "desc", side: "after" | "before"): RawBui
  * Rows strictly after (or before) the cursor: an OR over prefixes of equal order values, each
  * term compared in its own direction. `expressions` are the order terms as the query sees them.
  */
-function orOfPrefixes(expressions: RawBuilder<unknown>[], order: SortTerm[], values: CursorValue[], side: "after" | "before"): RawBuilder<boolean> {
+function orOfPrefixes(expressions: RawBuilder<unknown>[], order: readonly SortTerm[], values: CursorValue[], side: "after" | "before"): RawBuilder<boolean> {
   return sql<boolean>`(${sql.join(
     values.map((value, i) => {
       const equalPrefix = values.slice(0, i).map((v, j) => sql`${expressions[j]} = ${v}`);
@@ -181,7 +187,7 @@ export interface ConnectionQuery<Row> {
  * `(a, b, id) > ($1, $2, $3)` lets a btree seek straight to the cursor: page 500 then costs
  * what page 1 costs. Mixed directions fall back to the OR of prefixes.
  */
-function seekCondition(order: SortTerm[], values: CursorValue[], side: "after" | "before"): RawBuilder<boolean> {
+export function seekCondition(order: readonly SortTerm[], values: CursorValue[], side: "after" | "before"): RawBuilder<boolean> {
   const direction = order[0]?.direction;
   if (order.every((term) => term.direction === direction)) {
     return sql<boolean>`(${sql.join(order.map((t) => t.expression))}) ${comparison(direction ?? "asc", side)} (${sql.join(values.map((v) => sql`${v}`))})`;

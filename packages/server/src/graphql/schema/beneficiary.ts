@@ -1,6 +1,8 @@
 import { beneficiaryGroupPages } from "../../data/departments.ts";
 import { beneficiaryPagesByGroup } from "../../data/figures.ts";
 import { builder } from "../builder.ts";
+import { preloaded } from "../plan/planner.ts";
+import type { BeneficiaryGroup } from "../../data/model.ts";
 import { loadAll } from "./connections.ts";
 import { loadPage, loadProjectPage } from "./connections.ts";
 import { beneficiaryListArgs, figurePageOptions } from "./figure-query.ts";
@@ -50,11 +52,11 @@ export const BeneficiaryCountRef = builder.node("BeneficiaryCount", {
     group: t.field({
       type: "BeneficiaryGroup",
       description: "The group counted (受益者).",
-      resolve: async (b, _args, context) => (await context.loaders.beneficiaryGroup.load(b.groupKey))!,
+      resolve: async (b, _args, context, info) => preloaded<BeneficiaryGroup>(b, info) ?? (await context.loaders.beneficiaryGroup.load(b.groupKey))!,
     }),
     label: t.string({
       description: "The group's name in Japanese, for display beside the value.",
-      resolve: async (b, _args, context) => (await context.loaders.beneficiaryGroup.load(b.groupKey))?.nameJa ?? "",
+      resolve: async (b, _args, context, info) => preloaded<string>(b, info) ?? (await context.loaders.beneficiaryGroup.load(b.groupKey))?.nameJa ?? "",
     }),
   }),
 });

@@ -22,6 +22,8 @@ export function loadPage<T>(context: Context, relation: string, parentKey: strin
   return context.loaders.page(relation, pageArgs(args), batch).load(parentKey);
 }
 
+export type ProjectPage = Page<Project> & { scope: ProjectListScope };
+
 /**
  * A page of a project list with its filter and ordering (decoded from the client's `where`
  * and `orderBy`), remembering its scope for the connection's `aggregate`.
@@ -32,7 +34,7 @@ export async function loadProjectPage(
   parentKey: string,
   args: PageArgs & { where?: unknown; orderBy?: unknown },
   info?: GraphQLResolveInfo,
-): Promise<Page<Project> & { scope: ProjectListScope }> {
+): Promise<ProjectPage> {
   const where = projectFilter(args.where as Parameters<typeof projectFilter>[0]);
   const orderBy = projectOrderBy(args.orderBy as Parameters<typeof projectOrderBy>[0]);
   const relation = `${parent}.projects:${JSON.stringify({ where, orderBy })}`;
@@ -76,7 +78,10 @@ export function keysFromGlobalIds(ids: readonly string[] | null | undefined, typ
       decoded = undefined;
     }
     if (!decoded || decoded.typename !== typename) {
-      throw new QueryInputError(`"${argumentName}" holds "${id}", which is not the global ID of a ${typename}; pass IDs returned in ${typename}.id`, argumentName);
+      throw new QueryInputError(
+        `"${argumentName}" holds "${id}", which is not the global ID of a ${typename}; pass IDs returned in ${typename}.id`,
+        argumentName,
+      );
     }
     return decoded.id;
   });

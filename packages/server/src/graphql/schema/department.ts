@@ -1,7 +1,9 @@
 import { departmentPages } from "../../data/departments.ts";
 import { builder } from "../builder.ts";
+import { planRootList, preloaded } from "../plan/planner.ts";
 import { loadAll } from "./connections.ts";
-import { loadProjectPage } from "./connections.ts";
+import { loadProjectPage, type ProjectPage } from "./connections.ts";
+import type { Department } from "../../data/model.ts";
 import { projectConnectionFields, projectListArgs } from "./project-query.ts";
 
 export const DepartmentRef = builder.node("Department", {
@@ -22,7 +24,7 @@ export const DepartmentRef = builder.node("Department", {
         type: "Project",
         description: "Projects (事業) of the department, in report order unless ordered otherwise, line items included.",
         args: projectListArgs(t),
-        resolve: (d, args, context) => loadProjectPage(context, "department", d.key, args),
+        resolve: (d, args, context, info) => preloaded<ProjectPage>(d, info) ?? loadProjectPage(context, "department", d.key, args),
       },
       { fields: projectConnectionFields },
     ),
@@ -33,6 +35,7 @@ builder.queryField("departments", (t) =>
   t.connection({
     type: "Department",
     description: "Departments (所属) of every municipality, in report order.",
-    resolve: async (_root, args, context) => (await departmentPages(context.db, null, args))[0]!,
+    resolve: async (_root, args, context, info) =>
+      (await planRootList<Department>(context.db, info, "departments", args)) ?? (await departmentPages(context.db, null, args))[0]!,
   }),
 );

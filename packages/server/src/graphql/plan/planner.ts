@@ -1,0 +1,323 @@
+// The selection planner: a root field's whole selection (the fields the planner knows, nested
+// lists and to-one relations included) compiled into ONE SQL statement in which PostgreSQL
+// builds the nested objects as JSON: each nested list a correlated subquery with ORDER BY …
+// LIMIT on its own index, counts only where totalCount is selected, cursor values only where a
+// cursor is. Resolvers then read what was preloaded (`preloaded`); whatever the planner leaves
+// out falls back to the batched loaders, so every field keeps working.
+import { type GraphQLObjectType, type GraphQLResolveInfo, getNamedType } from "graphql";
+import { type Kysely, type RawBuilder, sql } from "kysely";
+import {
+  type CursorValue,
+  decodeCursor,
+  encodeCursor,
+  type Page,
+  type PageArgs,
+  pageSize,
+  type SortTerm,
+  seekCondition,
+  valueOutOfDomain,
+} from "../../data/pagination.ts";
+import type { Database } from "../../db/types.ts";
+import type { ProjectListScope } from "../schema/project-query.ts";
+import { argumentsOf, collectFields, objectTypeOf, type SelectedField, type SelectionContext, subSelections } from "./selection.ts";
+import { type ListOptions, type PlannedTable, type Relation, rootLists, shapes, type TableShape } from "./shapes.ts";
+
+/** Property of a planned object holding what the planner loaded for one response key. */
+const preloadedKey = (responseKey: string) => `$${responseKey}`;
+/** Property of a planned row holding its order values, when a cursor is selected. */
+const CURSOR = "$cursor";
+
+interface NodePlan {
+  shape: TableShape;
+  props: string[];
+  relations: Array<{ responseKey: string; plan: RelationPlan }>;
+}
+
+interface ConnectionPlan {
+  kind: "connection";
+  table: PlannedTable;
+  correlate: RawBuilder<boolean> | undefined;
+  options: ListOptions;
+  args: PageArgs;
+  size: number;
+  backward: boolean;
+  after: CursorValue[] | undefined;
+  before: CursorValue[] | undefined;
+  cursors: boolean;
+  count: boolean;
+  node: NodePlan;
+}
+
+type RelationPlan =
+  | ConnectionPlan
+  | { kind: "one"; table: PlannedTable; correlate: RawBuilder<boolean>; node: NodePlan }
+  | { kind: "value"; expression: RawBuilder<unknown> };
+
+/** The statement's JSON for a connection: rows (one more than the page, to tell if more follow) and the total. */
+interface ConnectionJson {
+  rows: Array<Record<string, unknown>>;
+  total?: number | null;
+}
+
+function selectionContext(info: GraphQLResolveInfo): SelectionContext {
+  return { schema: info.schema, fragments: info.fragments, variableValues: info.variableValues };
+}
+
+function planNode(context: SelectionContext, shape: TableShape, type: GraphQLObjectType, field: SelectedField): NodePlan {
+  return planNodeFrom(context, shape, collectFields(context, type, subSelections(field)));
+}
+
+function planNodeFrom(context: SelectionContext, shape: TableShape, fields: Map<string, SelectedField>): NodePlan {
+  const props = new Set<string>(["key"]);
+  const relations: NodePlan["relations"] = [];
+  for (const field of fields.values()) {
+    if (field.name === "__typename") continue;
+    const needs = shape.fieldProps[field.name];
+    // A field the planner does not know gets the whole object, so its resolver finds what it reads.
+    for (const prop of needs ?? Object.keys(shape.props)) props.add(prop);
+    const relation = shape.relations[field.name];
+    if (!relation) continue;
+    const plan = planRelation(context, relation, field);
+    if (plan) relations.push({ responseKey: field.responseKey, plan });
+  }
+  return { shape, props: [...props].filter((prop) => prop in shape.props), relations };
+}
+
+/**
+ * A nested relation's plan, or undefined to leave it to its resolver: when its arguments are
+ * not usable (the resolver then reports the error at the right path) or its nodes disagree.
+ */
+function planRelation(context: SelectionContext, relation: Relation, field: SelectedField): RelationPlan | undefined {
+  if (relation.kind === "value") return field.nodes.length > 0 ? { kind: "value", expression: relation.expression } : undefined;
+  const type = objectTypeOf(field);
+  const args = argumentsOf(context, field);
+  if (!type || !args) return undefined;
+  try {
+    if (relation.kind === "one")
+      return { kind: "one", table: relation.target, correlate: relation.correlate, node: planNode(context, shapes[relation.target], type, field) };
+    return planConnection(context, relation.target, relation.correlate, relation.options(args), args, type, field);
+  } catch {
+    return undefined;
+  }
+}
+
+function planConnection(
+  context: SelectionContext,
+  table: PlannedTable,
+  correlate: RawBuilder<boolean> | undefined,
+  options: ListOptions,
+  args: Record<string, unknown>,
+  connectionType: GraphQLObjectType,
+  field: SelectedField,
+): ConnectionPlan {
+  const pageArgs: PageArgs = {
+    first: args.first as number | null | undefined,
+    last: args.last as number | null | undefined,
+    after: args.after as string | null | undefined,
+    before: args.before as string | null | undefined,
+  };
+  const { size, backward } = pageSize(pageArgs);
+  const after = pageArgs.after != null ? decodeCursor(options.order, pageArgs.after, "after") : undefined;
+  const before = pageArgs.before != null ? decodeCursor(options.order, pageArgs.before, "before") : undefined;
+  const connectionFields = collectFields(context, connectionType, subSelections(field));
+  const nodeSelections: SelectedField[] = [];
+  let cursors = false;
+  let count = false;
+  let nodeType: GraphQLObjectType | undefined;
+  for (const selected of connectionFields.values()) {
+    if (selected.name === "totalCount") count = true;
+    if (selected.name === "nodes") {
+      nodeSelections.push(selected);
+      nodeType = objectTypeOf(selected);
+    }
+    const selectedType = objectTypeOf(selected);
+    if (selected.name === "pageInfo" && selectedType) {
+      for (const info of collectFields(context, selectedType, subSelections(selected)).values()) {
+        if (info.name === "startCursor" || info.name === "endCursor") cursors = true;
+      }
+    }
+    if (selected.name === "edges" && selectedType) {
+      for (const edgeField of collectFields(context, selectedType, subSelections(selected)).values()) {
+        if (edgeField.name === "cursor") cursors = true;
+        if (edgeField.name === "node") {
+          nodeSelections.push(edgeField);
+          nodeType = objectTypeOf(edgeField);
+        }
+      }
+    }
+  }
+  const shape = shapes[table];
+  const fields = nodeType
+    ? collectFields(
+        context,
+        nodeType,
+        nodeSelections.flatMap((selected) => subSelections(selected)),
+      )
+    : new Map<string, SelectedField>();
+  const node = nodeType ? planNodeFrom(context, shape, fields) : { shape, props: ["key"], relations: [] };
+  return { kind: "connection", table, correlate, options, args: pageArgs, size, backward, after, before, cursors, count, node };
+}
+
+const conjunction = (conditions: Array<RawBuilder<boolean> | undefined>) => {
+  const present = conditions.filter((c): c is RawBuilder<boolean> => c !== undefined);
+  return present.length ? sql.join(present, sql` and `) : sql`true`;
+};
+
+/** Order values as JSON keeps them exactly: numbers as text (int8 and numeric exceed a double). */
+function cursorValues(order: readonly SortTerm[]): RawBuilder<unknown> {
+  return sql`json_build_array(${sql.join(order.map((term) => (term.kind === "integer" || term.kind === "decimal" ? sql`(${term.expression})::text` : term.expression)))})`;
+}
+
+// json_build_object takes at most 100 arguments: larger objects are built in parts and merged.
+const MAX_PAIRS = 50;
+
+function jsonObject(pairs: Array<[string, RawBuilder<unknown>]>): RawBuilder<unknown> {
+  const parts: RawBuilder<unknown>[] = [];
+  for (let i = 0; i < pairs.length; i += MAX_PAIRS) {
+    parts.push(sql`json_build_object(${sql.join(pairs.slice(i, i + MAX_PAIRS).flatMap(([name, value]) => [sql.lit(name), value]))})`);
+  }
+  if (parts.length === 1) return parts[0] as RawBuilder<unknown>;
+  return sql`(${sql.join(
+    parts.map((part) => sql`${part}::jsonb`),
+    sql` || `,
+  )})::json`;
+}
+
+function nodeJson(node: NodePlan, extra: Array<[string, RawBuilder<unknown>]> = []): RawBuilder<unknown> {
+  const pairs: Array<[string, RawBuilder<unknown>]> = node.props.map((prop) => [prop, node.shape.props[prop] as RawBuilder<unknown>]);
+  for (const { responseKey, plan } of node.relations) pairs.push([preloadedKey(responseKey), relationJson(plan)]);
+  return jsonObject([...pairs, ...extra]);
+}
+
+function relationJson(plan: RelationPlan): RawBuilder<unknown> {
+  switch (plan.kind) {
+    case "value":
+      return plan.expression;
+    case "one":
+      return sql`(select ${nodeJson(plan.node)} from ${sql.table(plan.table)} where ${plan.correlate})`;
+    case "connection":
+      return connectionJson(plan);
+  }
+}
+
+function connectionJson(plan: ConnectionPlan): RawBuilder<unknown> {
+  const { order, where } = plan.options;
+  const table = sql.table(plan.table);
+  const seek = [plan.after ? seekCondition(order, plan.after, "after") : undefined, plan.before ? seekCondition(order, plan.before, "before") : undefined];
+  const orderBy = sql.join(order.map((term) => sql`${term.expression} ${sql.raw((term.direction === "asc") !== plan.backward ? "asc" : "desc")}`));
+  const row = nodeJson(plan.node, plan.cursors ? [[CURSOR, cursorValues(order)]] : []);
+  const rows = sql`(select coalesce(json_agg(page.row), '[]'::json) from (select ${row} as row from ${table}
+    where ${conjunction([plan.correlate, where, ...seek])} order by ${orderBy} limit ${plan.size + 1}) page)`;
+  const total = plan.count ? sql`, 'total', (select count(*)::int from ${table} where ${conjunction([plan.correlate, where])})` : sql``;
+  return sql`json_build_object('rows', ${rows}${total})`;
+}
+
+/** Turns the statement's JSON into what resolvers return: pages with edges and cursors. */
+function toPlannedPage(plan: ConnectionPlan, json: ConnectionJson, parentKey: string): Page<Record<string, unknown>> & { scope?: ProjectListScope } {
+  const rows = json.rows;
+  const hasMore = rows.length > plan.size;
+  const pageRows = rows.slice(0, plan.size);
+  if (plan.backward) pageRows.reverse();
+  const order = plan.options.order;
+  const edges = pageRows.map((row) => {
+    fillNode(plan.node, row);
+    return { cursor: plan.cursors ? encodeCursor(order, row[CURSOR] as CursorValue[]) : "", node: row };
+  });
+  const page = {
+    edges,
+    totalCount: json.total ?? 0,
+    pageInfo: {
+      hasNextPage: plan.backward ? plan.before !== undefined : hasMore,
+      hasPreviousPage: plan.backward ? hasMore : plan.after !== undefined,
+      startCursor: plan.cursors ? (edges[0]?.cursor ?? null) : null,
+      endCursor: plan.cursors ? (edges.at(-1)?.cursor ?? null) : null,
+    },
+  };
+  const scope = plan.options.scope;
+  return scope ? { ...page, scope: { parent: scope.parent, parentKey, where: scope.where } } : page;
+}
+
+function fillNode(node: NodePlan, row: Record<string, unknown>): void {
+  for (const { responseKey, plan } of node.relations) {
+    const key = preloadedKey(responseKey);
+    const value = row[key];
+    if (plan.kind === "connection") row[key] = toPlannedPage(plan, value as ConnectionJson, String(row.key));
+    else if (plan.kind === "one" && value) fillNode(plan.node, value as Record<string, unknown>);
+  }
+}
+
+/** What the planner loaded for this field of a planned parent; undefined when it was not planned. */
+export function preloaded<T>(parent: object, info: GraphQLResolveInfo): T | undefined {
+  return (parent as Record<string, T | undefined>)[preloadedKey(String(info.path.key))];
+}
+
+/** Runs a planned statement; undefined when a cursor held a value the database refused, so the loaders report it. */
+async function run<Row>(db: Kysely<Database>, statement: RawBuilder<Row>): Promise<{ row: Row | undefined } | undefined> {
+  try {
+    return { row: (await statement.execute(db)).rows[0] };
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    if (typeof code === "string" && valueOutOfDomain.has(code)) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * A root list (departments, projects) loaded with its whole selection in one statement.
+ * Undefined when the fallback must answer (a cursor the database refused).
+ */
+export async function planRootList<T>(
+  db: Kysely<Database>,
+  info: GraphQLResolveInfo,
+  list: keyof typeof rootLists,
+  args: object,
+): Promise<Page<T> | undefined> {
+  const context = selectionContext(info);
+  const root = rootLists[list];
+  const field: SelectedField = {
+    responseKey: info.path.key as string,
+    name: info.fieldName,
+    nodes: [...info.fieldNodes],
+    definition: undefined,
+    consistent: true,
+  };
+  const plan = planConnection(
+    context,
+    root.table,
+    undefined,
+    root.options(args as Record<string, unknown>),
+    args as Record<string, unknown>,
+    getNamedType(info.returnType) as GraphQLObjectType,
+    field,
+  );
+  const result = await run(db, sql<{ page: ConnectionJson }>`select ${connectionJson(plan)} as page`);
+  return result?.row ? (toPlannedPage(plan, result.row.page, "") as unknown as Page<T>) : undefined;
+}
+
+/**
+ * One row of a planned table by key, with its whole selection, in one statement: null when
+ * absent, undefined when the fallback must answer (a nested cursor the database refused).
+ */
+export async function planRootNode<T>(
+  db: Kysely<Database>,
+  info: GraphQLResolveInfo,
+  table: PlannedTable,
+  key: { municipalityCode: string; id: string },
+): Promise<T | null | undefined> {
+  const context = selectionContext(info);
+  const objectType = getNamedType(info.returnType) as GraphQLObjectType;
+  const field: SelectedField = {
+    responseKey: info.path.key as string,
+    name: info.fieldName,
+    nodes: [...info.fieldNodes],
+    definition: undefined,
+    consistent: true,
+  };
+  const node = planNode(context, shapes[table], objectType, field);
+  const where = sql`${sql.ref(`${table}.municipality_code`)} = ${key.municipalityCode} and ${sql.ref(`${table}.id`)} = ${key.id}::bigint`;
+  const result = await run(db, sql<{ node: Record<string, unknown> }>`select ${nodeJson(node)} as node from ${sql.table(table)} where ${where}`);
+  if (!result) return undefined;
+  if (!result.row) return null;
+  fillNode(node, result.row.node);
+  return result.row.node as T;
+}
