@@ -26,6 +26,13 @@ export interface DatabaseOptions {
   connectionTimeoutMs?: number | undefined;
   /** application_name of the connections, to find them in pg_stat_activity. */
   applicationName?: string | undefined;
+  /**
+   * Send the statements registered with preparedStatement() as named prepared statements (pg
+   * only; default true): PostgreSQL then parses and plans each once per connection. Turn off
+   * behind a pooler that cannot keep them (PgBouncer transaction mode before 1.21, or with
+   * max_prepared_statements = 0).
+   */
+  preparedStatements?: boolean | undefined;
 }
 
 export interface PoolStats {
@@ -51,6 +58,29 @@ const { types } = pg;
 types.setTypeParser(types.builtins.INT8, (value) => value);
 types.setTypeParser(types.builtins.NUMERIC, (value) => value);
 
+// Statement texts to send as named prepared statements, with their names. Bounded: statement
+// shapes follow the documents clients send, and every name costs memory on every connection.
+const preparedNames = new Map<string, string>();
+const MAX_PREPARED_STATEMENTS = 500;
+
+/** Asks for `text` to run as a named prepared statement (when the database supports it). */
+export function preparedStatement(text: string): void {
+  if (preparedNames.has(text) || preparedNames.size >= MAX_PREPARED_STATEMENTS) return;
+  preparedNames.set(text, `wg_${preparedNames.size}`);
+}
+
+type QueryFunction = (text: unknown, values?: unknown) => unknown;
+
+/** Routes registered statement texts through pg's named prepared statements. */
+function preparing(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as QueryFunction;
+  const named: QueryFunction = (text, values) => {
+    const name = typeof text === "string" ? preparedNames.get(text) : undefined;
+    return name ? query({ name, text, values }) : query(text, values);
+  };
+  client.query = named as typeof client.query;
+}
+
 export async function createDatabase(options: DatabaseOptions = {}): Promise<DatabaseHandle> {
   const log = options.onQuery;
   if (options.url) {
@@ -67,7 +97,10 @@ export async function createDatabase(options: DatabaseOptions = {}): Promise<Dat
     // Nor a checked-out one: when the server goes away mid-query, node-postgres fails the query
     // and then also emits "error" on the client, which would be unhandled while it is checked
     // out. The pool discards the broken client when it comes back (it is no longer queryable).
-    pool.on("connect", (client) => client.on("error", () => {}));
+    pool.on("connect", (client) => {
+      client.on("error", () => {});
+      if (options.preparedStatements !== false) preparing(client);
+    });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) });
     return {
       db,

@@ -4,8 +4,8 @@
 // LIMIT on its own index, counts only where totalCount is selected, cursor values only where a
 // cursor is. Resolvers then read what was preloaded (`preloaded`); whatever the planner leaves
 // out falls back to the batched loaders, so every field keeps working.
-import { type GraphQLObjectType, type GraphQLResolveInfo, getNamedType } from "graphql";
-import { type Kysely, type RawBuilder, sql } from "kysely";
+import { type ASTNode, type FieldNode, type GraphQLObjectType, type GraphQLResolveInfo, getNamedType, visit } from "graphql";
+import { type CompiledQuery, type Kysely, type RawBuilder, sql } from "kysely";
 import {
   type CursorValue,
   decodeCursor,
@@ -17,6 +17,7 @@ import {
   seekCondition,
   valueOutOfDomain,
 } from "../../data/pagination.ts";
+import { preparedStatement } from "../../db/database.ts";
 import type { Database } from "../../db/types.ts";
 import type { ProjectListScope } from "../schema/project-query.ts";
 import { argumentsOf, collectFields, objectTypeOf, type SelectedField, type SelectionContext, subSelections } from "./selection.ts";
@@ -45,6 +46,10 @@ interface ConnectionPlan {
   before: CursorValue[] | undefined;
   cursors: boolean;
   count: boolean;
+  /** Whether the client asks if more rows follow the page: only then is one more row read. */
+  more: boolean;
+  /** Whether the list's aggregate is selected (its resolver needs the list's scope and parent). */
+  aggregate: boolean;
   node: NodePlan;
 }
 
@@ -68,17 +73,20 @@ function planNode(context: SelectionContext, shape: TableShape, type: GraphQLObj
 }
 
 function planNodeFrom(context: SelectionContext, shape: TableShape, fields: Map<string, SelectedField>): NodePlan {
-  const props = new Set<string>(["key"]);
+  const props = new Set<string>();
   const relations: NodePlan["relations"] = [];
   for (const field of fields.values()) {
     if (field.name === "__typename") continue;
-    const needs = shape.fieldProps[field.name];
-    // A field the planner does not know gets the whole object, so its resolver finds what it reads.
-    for (const prop of needs ?? Object.keys(shape.props)) props.add(prop);
     const relation = shape.relations[field.name];
-    if (!relation) continue;
-    const plan = planRelation(context, relation, field);
-    if (plan) relations.push({ responseKey: field.responseKey, plan });
+    const plan = relation ? planRelation(context, relation, field) : undefined;
+    if (plan) {
+      relations.push({ responseKey: field.responseKey, plan });
+      // A list's aggregate covers the list of this parent: it needs the parent's key.
+      if (plan.kind === "connection" && plan.aggregate) props.add("key");
+      continue;
+    }
+    // What the resolver reads; a field the planner does not know gets the whole object.
+    for (const prop of shape.fieldProps[field.name] ?? Object.keys(shape.props)) props.add(prop);
   }
   return { shape, props: [...props].filter((prop) => prop in shape.props), relations };
 }
@@ -123,9 +131,12 @@ function planConnection(
   const nodeSelections: SelectedField[] = [];
   let cursors = false;
   let count = false;
+  let more = false;
+  let aggregate = false;
   let nodeType: GraphQLObjectType | undefined;
   for (const selected of connectionFields.values()) {
     if (selected.name === "totalCount") count = true;
+    if (selected.name === "aggregate") aggregate = true;
     if (selected.name === "nodes") {
       nodeSelections.push(selected);
       nodeType = objectTypeOf(selected);
@@ -134,6 +145,7 @@ function planConnection(
     if (selected.name === "pageInfo" && selectedType) {
       for (const info of collectFields(context, selectedType, subSelections(selected)).values()) {
         if (info.name === "startCursor" || info.name === "endCursor") cursors = true;
+        if (info.name === (backward ? "hasPreviousPage" : "hasNextPage")) more = true;
       }
     }
     if (selected.name === "edges" && selectedType) {
@@ -154,8 +166,8 @@ function planConnection(
         nodeSelections.flatMap((selected) => subSelections(selected)),
       )
     : new Map<string, SelectedField>();
-  const node = nodeType ? planNodeFrom(context, shape, fields) : { shape, props: ["key"], relations: [] };
-  return { kind: "connection", table, correlate, options, args: pageArgs, size, backward, after, before, cursors, count, node };
+  const node = nodeType ? planNodeFrom(context, shape, fields) : { shape, props: [], relations: [] };
+  return { kind: "connection", table, correlate, options, args: pageArgs, size, backward, after, before, cursors, count, more, aggregate, node };
 }
 
 const conjunction = (conditions: Array<RawBuilder<boolean> | undefined>) => {
@@ -172,6 +184,7 @@ function cursorValues(order: readonly SortTerm[]): RawBuilder<unknown> {
 const MAX_PAIRS = 50;
 
 function jsonObject(pairs: Array<[string, RawBuilder<unknown>]>): RawBuilder<unknown> {
+  if (pairs.length === 0) return sql`'{}'::json`;
   const parts: RawBuilder<unknown>[] = [];
   for (let i = 0; i < pairs.length; i += MAX_PAIRS) {
     parts.push(sql`json_build_object(${sql.join(pairs.slice(i, i + MAX_PAIRS).flatMap(([name, value]) => [sql.lit(name), value]))})`);
@@ -207,7 +220,7 @@ function connectionJson(plan: ConnectionPlan): RawBuilder<unknown> {
   const orderBy = sql.join(order.map((term) => sql`${term.expression} ${sql.raw((term.direction === "asc") !== plan.backward ? "asc" : "desc")}`));
   const row = nodeJson(plan.node, plan.cursors ? [[CURSOR, cursorValues(order)]] : []);
   const rows = sql`(select coalesce(json_agg(page.row), '[]'::json) from (select ${row} as row from ${table}
-    where ${conjunction([plan.correlate, where, ...seek])} order by ${orderBy} limit ${plan.size + 1}) page)`;
+    where ${conjunction([plan.correlate, where, ...seek])} order by ${orderBy} limit ${plan.more ? plan.size + 1 : plan.size}) page)`;
   const total = plan.count ? sql`, 'total', (select count(*)::int from ${table} where ${conjunction([plan.correlate, where])})` : sql``;
   return sql`json_build_object('rows', ${rows}${total})`;
 }
@@ -252,14 +265,74 @@ export function preloaded<T>(parent: object, info: GraphQLResolveInfo): T | unde
 }
 
 /** Runs a planned statement; undefined when a cursor held a value the database refused, so the loaders report it. */
-async function run<Row>(db: Kysely<Database>, statement: RawBuilder<Row>): Promise<{ row: Row | undefined } | undefined> {
+async function run<Row>(db: Kysely<Database>, statement: CompiledQuery<Row>): Promise<{ row: Row | undefined } | undefined> {
   try {
-    return { row: (await statement.execute(db)).rows[0] };
+    return { row: (await db.executeQuery(statement)).rows[0] };
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code;
     if (typeof code === "string" && valueOutOfDomain.has(code)) return undefined;
     throw error;
   }
+}
+
+/**
+ * Plans compiled once per field of a document and the values of the variables its selection
+ * reads, so a repeated request neither walks its selection nor builds SQL again, and sends
+ * the same statement text. Kept with the parsed document (Yoga caches those), a few per field.
+ */
+interface PlanCache {
+  variables: string[];
+  plans: Map<string, unknown>;
+}
+const planCaches = new WeakMap<FieldNode, PlanCache>();
+const PLANS_PER_FIELD = 32;
+
+/** Names of the variables these nodes read (arguments and directives, through fragments). */
+function variablesRead(info: GraphQLResolveInfo, nodes: readonly ASTNode[]): string[] {
+  const names = new Set<string>();
+  const seen = new Set<string>();
+  const walk = (node: ASTNode) =>
+    visit(node, {
+      Variable: (variable) => {
+        names.add(variable.name.value);
+      },
+      FragmentSpread: (spread) => {
+        const fragment = info.fragments[spread.name.value];
+        if (fragment && !seen.has(fragment.name.value)) {
+          seen.add(fragment.name.value);
+          walk(fragment);
+        }
+      },
+    });
+  for (const node of nodes) walk(node);
+  return [...names].sort();
+}
+
+function cachedPlan<P>(info: GraphQLResolveInfo, withArguments: boolean, build: () => P): P {
+  const fieldNode = info.fieldNodes[0] as FieldNode;
+  let cache = planCaches.get(fieldNode);
+  if (!cache) {
+    const nodes = withArguments ? info.fieldNodes : info.fieldNodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
+    cache = { variables: variablesRead(info, nodes), plans: new Map() };
+    planCaches.set(fieldNode, cache);
+  }
+  const key = JSON.stringify(cache.variables.map((name) => info.variableValues[name] ?? null));
+  let plan = cache.plans.get(key) as P | undefined;
+  if (!plan) {
+    plan = build();
+    if (cache.plans.size >= PLANS_PER_FIELD) cache.plans.delete(cache.plans.keys().next().value as string);
+    cache.plans.set(key, plan);
+  }
+  return plan;
+}
+
+function prepared<Row>(statement: CompiledQuery<Row>): CompiledQuery<Row> {
+  preparedStatement(statement.sql);
+  return statement;
+}
+
+function rootField(info: GraphQLResolveInfo): SelectedField {
+  return { responseKey: String(info.path.key), name: info.fieldName, nodes: [...info.fieldNodes], definition: undefined, consistent: true };
 }
 
 /**
@@ -272,25 +345,21 @@ export async function planRootList<T>(
   list: keyof typeof rootLists,
   args: object,
 ): Promise<Page<T> | undefined> {
-  const context = selectionContext(info);
-  const root = rootLists[list];
-  const field: SelectedField = {
-    responseKey: info.path.key as string,
-    name: info.fieldName,
-    nodes: [...info.fieldNodes],
-    definition: undefined,
-    consistent: true,
-  };
-  const plan = planConnection(
-    context,
-    root.table,
-    undefined,
-    root.options(args as Record<string, unknown>),
-    args as Record<string, unknown>,
-    getNamedType(info.returnType) as GraphQLObjectType,
-    field,
-  );
-  const result = await run(db, sql<{ page: ConnectionJson }>`select ${connectionJson(plan)} as page`);
+  const { plan, statement } = cachedPlan(info, true, () => {
+    const root = rootLists[list];
+    const values = args as Record<string, unknown>;
+    const plan = planConnection(
+      selectionContext(info),
+      root.table,
+      undefined,
+      root.options(values),
+      values,
+      getNamedType(info.returnType) as GraphQLObjectType,
+      rootField(info),
+    );
+    return { plan, statement: prepared(sql<{ page: ConnectionJson }>`select ${connectionJson(plan)} as page`.compile(db)) };
+  });
+  const result = await run(db, statement);
   return result?.row ? (toPlannedPage(plan, result.row.page, "") as unknown as Page<T>) : undefined;
 }
 
@@ -304,18 +373,20 @@ export async function planRootNode<T>(
   table: PlannedTable,
   key: { municipalityCode: string; id: string },
 ): Promise<T | null | undefined> {
-  const context = selectionContext(info);
-  const objectType = getNamedType(info.returnType) as GraphQLObjectType;
-  const field: SelectedField = {
-    responseKey: info.path.key as string,
-    name: info.fieldName,
-    nodes: [...info.fieldNodes],
-    definition: undefined,
-    consistent: true,
+  const { node, statement } = cachedPlan(info, false, () => {
+    const node = planNode(selectionContext(info), shapes[table], getNamedType(info.returnType) as GraphQLObjectType, rootField(info));
+    // The key is the statement's last two parameters, so one compiled statement serves every key.
+    const where = sql`${sql.ref(`${table}.municipality_code`)} = ${""} and ${sql.ref(`${table}.id`)} = ${"0"}::bigint`;
+    return {
+      node,
+      statement: prepared(sql<{ node: Record<string, unknown> }>`select ${nodeJson(node)} as node from ${sql.table(table)} where ${where}`.compile(db)),
+    };
+  });
+  const keyed: CompiledQuery<{ node: Record<string, unknown> }> = {
+    ...statement,
+    parameters: [...statement.parameters.slice(0, -2), key.municipalityCode, key.id],
   };
-  const node = planNode(context, shapes[table], objectType, field);
-  const where = sql`${sql.ref(`${table}.municipality_code`)} = ${key.municipalityCode} and ${sql.ref(`${table}.id`)} = ${key.id}::bigint`;
-  const result = await run(db, sql<{ node: Record<string, unknown> }>`select ${nodeJson(node)} as node from ${sql.table(table)} where ${where}`);
+  const result = await run(db, keyed);
   if (!result) return undefined;
   if (!result.row) return null;
   fillNode(node, result.row.node);
