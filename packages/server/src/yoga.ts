@@ -1,8 +1,8 @@
 // The HTTP/GraphQL application, without listening: tests call yoga.fetch in-process.
-import { useGraphQlJit } from "@envelop/graphql-jit";
 import { GraphQLError } from "graphql";
 import { createYoga, type YogaServerInstance } from "graphql-yoga";
 import type { DatabaseHandle } from "./db/database.ts";
+import { compiledExecutionPlugin } from "./graphql/compiled-execution.ts";
 import { type Context, createContext } from "./graphql/context.ts";
 import { publicError } from "./graphql/errors.ts";
 import { defaultQueryLimits, type QueryLimits } from "./graphql/query-limits.ts";
@@ -80,6 +80,11 @@ export interface AppOptions {
   fieldSuggestions?: boolean;
   /** Trusted-documents mode: only these persisted operations run, GraphiQL is off. */
   trustedDocuments?: TrustedDocuments | undefined;
+  /**
+   * Root fields load their whole selection in one SQL statement (graphql/plan); false sends every
+   * relation through its batched loader (tests compare the two). Default true.
+   */
+  selectionPlanner?: boolean;
   /** False while the database is still being prepared (migrated, loaded); default always true. */
   isPrepared?: () => boolean;
 }
@@ -114,7 +119,7 @@ export function createApp(options: AppOptions): App {
     maxRequestBodySize: maxRequestBodyBytes,
     logging: false,
     ...(trusted ? { extraParamNames: [documentIdParameter] } : {}),
-    context: () => createContext(database.db),
+    context: () => createContext(database.db, { planned: options.selectionPlanner !== false }),
     maskedErrors: {
       maskError: (error, message) => {
         const original = error instanceof GraphQLError ? error.originalError : error;
@@ -140,9 +145,8 @@ export function createApp(options: AppOptions): App {
       }),
       ...(trusted ? [trustedDocumentsPlugin(trusted)] : []),
       queryLimitsPlugin(schema, limits, { introspection: options.introspection !== false }),
-      // Executes each document as compiled JavaScript (cached per document); before the time
-      // budget, which wraps whatever executes.
-      useGraphQlJit(),
+      // Before the time budget, which wraps whatever executes.
+      compiledExecutionPlugin(),
       timeBudgetPlugin(options.requestTimeoutMs ?? defaultRequestTimeoutMs),
     ],
   });

@@ -6,12 +6,10 @@ import {
   type FiscalYear,
   type Municipality,
   type SourceDocument,
-  type Unit,
   type Ward,
   toFiscalYear,
   toMunicipality,
   toSourceDocument,
-  toUnit,
   toWard,
 } from "./model.ts";
 import { emptyPage, loadPages, type Page, type PageArgs, type SortTerm } from "./pagination.ts";
@@ -48,12 +46,6 @@ export async function fiscalYearPage(db: Kysely<Database>, args: PageArgs): Prom
     args,
   });
   return mapPage(pages.get(""), toFiscalYear);
-}
-
-export async function unitsByKey(db: Kysely<Database>, keys: readonly string[]): Promise<Array<Unit | undefined>> {
-  const rows = await db.selectFrom("unit").selectAll().where("key", "in", [...keys]).execute();
-  const byKey = new Map(rows.map((r) => [r.key, toUnit(r)]));
-  return keys.map((k) => byKey.get(k));
 }
 
 export async function wardsByKey(db: Kysely<Database>, keys: readonly string[]): Promise<Array<Ward | undefined>> {

@@ -1,7 +1,6 @@
 // What a client may ask of a list of projects: a typed, allow-listed filter (every field
 // narrows, fields combine with AND) and an ordering of a few keys with a stable tie-break.
 import { type RawBuilder, type SelectQueryBuilder, sql } from "kysely";
-import type { Database } from "../db/types.ts";
 import { inKeys } from "./keys.ts";
 import type { ProjectFlag } from "./model.ts";
 import { checkListLength, checkWholeNumber, QueryInputError } from "./query-input.ts";
@@ -86,11 +85,6 @@ export function projectConditions(filter: ProjectFilter | null | undefined, argu
 export function inList(expression: RawBuilder<unknown>, values: readonly (string | number)[]): RawBuilder<boolean> {
   if (values.length === 0) return sql<boolean>`false`;
   return sql<boolean>`${expression} in (${sql.join(values.map((v) => sql`${v}`))})`;
-}
-
-export function applyProjectFilter<Q extends SelectQueryBuilder<Database, any, any>>(base: Q, filter: ProjectFilter | null | undefined, argumentName = "where"): Q {
-  if (!filter) return base;
-  return base.where(projectConditions(filter, argumentName)) as Q;
 }
 
 /** Re-listed projects (再掲) repeat an amount shown where they are first listed. */

@@ -69,14 +69,15 @@ export function preparedStatement(text: string): void {
   preparedNames.set(text, `wg_${preparedNames.size}`);
 }
 
-type QueryFunction = (text: unknown, values?: unknown) => unknown;
+type QueryFunction = (...args: unknown[]) => unknown;
 
-/** Routes registered statement texts through pg's named prepared statements. */
+/** Routes registered statement texts through pg's named prepared statements; every other call passes unchanged. */
 function preparing(client: pg.PoolClient): void {
   const query = client.query.bind(client) as QueryFunction;
-  const named: QueryFunction = (text, values) => {
+  const named: QueryFunction = (...args) => {
+    const [text, values, ...rest] = args;
     const name = typeof text === "string" ? preparedNames.get(text) : undefined;
-    return name ? query({ name, text, values }) : query(text, values);
+    return name ? query({ name, text, values }, ...rest) : query(...args);
   };
   client.query = named as typeof client.query;
 }

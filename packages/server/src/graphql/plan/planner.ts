@@ -19,6 +19,7 @@ import {
 } from "../../data/pagination.ts";
 import { preparedStatement } from "../../db/database.ts";
 import type { Database } from "../../db/types.ts";
+import type { Context } from "../context.ts";
 import type { ProjectListScope } from "../schema/project-query.ts";
 import { argumentsOf, collectFields, objectTypeOf, type SelectedField, type SelectionContext, subSelections } from "./selection.ts";
 import { type ListOptions, type PlannedTable, type Relation, rootLists, shapes, type TableShape } from "./shapes.ts";
@@ -50,6 +51,8 @@ interface ConnectionPlan {
   more: boolean;
   /** Whether the list's aggregate is selected (its resolver needs the list's scope and parent). */
   aggregate: boolean;
+  /** The list's field in the document, which its aggregate's loader is kept by. */
+  list: FieldNode;
   node: NodePlan;
 }
 
@@ -167,7 +170,23 @@ function planConnection(
       )
     : new Map<string, SelectedField>();
   const node = nodeType ? planNodeFrom(context, shape, fields) : { shape, props: [], relations: [] };
-  return { kind: "connection", table, correlate, options, args: pageArgs, size, backward, after, before, cursors, count, more, aggregate, node };
+  return {
+    kind: "connection",
+    table,
+    correlate,
+    options,
+    args: pageArgs,
+    size,
+    backward,
+    after,
+    before,
+    cursors,
+    count,
+    more,
+    aggregate,
+    list: field.nodes[0] as FieldNode,
+    node,
+  };
 }
 
 const conjunction = (conditions: Array<RawBuilder<boolean> | undefined>) => {
@@ -247,7 +266,7 @@ function toPlannedPage(plan: ConnectionPlan, json: ConnectionJson, parentKey: st
     },
   };
   const scope = plan.options.scope;
-  return scope ? { ...page, scope: { parent: scope.parent, parentKey, where: scope.where } } : page;
+  return scope ? { ...page, scope: { parent: scope.parent, parentKey, where: scope.where, list: plan.list } } : page;
 }
 
 function fillNode(node: NodePlan, row: Record<string, unknown>): void {
@@ -339,12 +358,9 @@ function rootField(info: GraphQLResolveInfo): SelectedField {
  * A root list (departments, projects) loaded with its whole selection in one statement.
  * Undefined when the fallback must answer (a cursor the database refused).
  */
-export async function planRootList<T>(
-  db: Kysely<Database>,
-  info: GraphQLResolveInfo,
-  list: keyof typeof rootLists,
-  args: object,
-): Promise<Page<T> | undefined> {
+export async function planRootList<T>(context: Context, info: GraphQLResolveInfo, list: keyof typeof rootLists, args: object): Promise<Page<T> | undefined> {
+  if (!context.planned) return undefined;
+  const db = context.db;
   const { plan, statement } = cachedPlan(info, true, () => {
     const root = rootLists[list];
     const values = args as Record<string, unknown>;
@@ -368,11 +384,13 @@ export async function planRootList<T>(
  * absent, undefined when the fallback must answer (a nested cursor the database refused).
  */
 export async function planRootNode<T>(
-  db: Kysely<Database>,
+  context: Context,
   info: GraphQLResolveInfo,
   table: PlannedTable,
   key: { municipalityCode: string; id: string },
 ): Promise<T | null | undefined> {
+  if (!context.planned) return undefined;
+  const db = context.db;
   const { node, statement } = cachedPlan(info, false, () => {
     const node = planNode(selectionContext(info), shapes[table], getNamedType(info.returnType) as GraphQLObjectType, rootField(info));
     // The key is the statement's last two parameters, so one compiled statement serves every key.

@@ -27,7 +27,7 @@ export const BeneficiaryGroupRef = builder.node("BeneficiaryGroup", {
         type: "Project",
         description: "Projects (事業) that report serving this group, in report order unless ordered otherwise.",
         args: projectListArgs(t),
-        resolve: (g, args, context) => loadProjectPage(context, "beneficiaryGroup", g.key, args),
+        resolve: (g, args, context, info) => loadProjectPage(context, "beneficiaryGroup", g.key, args, info),
       },
       { fields: projectConnectionFields },
     ),
@@ -35,9 +35,9 @@ export const BeneficiaryGroupRef = builder.node("BeneficiaryGroup", {
       type: "BeneficiaryCount",
       description: "Every count of this group (受益者数) across projects.",
       args: beneficiaryListArgs(t),
-      resolve: (g, args, context) => {
+      resolve: (g, args, context, info) => {
         const options = figurePageOptions(args);
-        return loadPage(context, `group.counts:${JSON.stringify(options)}`, g.key, args, (keys, a) => beneficiaryPagesByGroup(context.db, keys, a, options));
+        return loadPage(context, info, g.key, args, (keys, a) => beneficiaryPagesByGroup(context.db, keys, a, options));
       },
     }),
   }),

@@ -24,7 +24,7 @@ export const DepartmentRef = builder.node("Department", {
         type: "Project",
         description: "Projects (事業) of the department, in report order unless ordered otherwise, line items included.",
         args: projectListArgs(t),
-        resolve: (d, args, context, info) => preloaded<ProjectPage>(d, info) ?? loadProjectPage(context, "department", d.key, args),
+        resolve: (d, args, context, info) => preloaded<ProjectPage>(d, info) ?? loadProjectPage(context, "department", d.key, args, info),
       },
       { fields: projectConnectionFields },
     ),
@@ -36,6 +36,6 @@ builder.queryField("departments", (t) =>
     type: "Department",
     description: "Departments (所属) of every municipality, in report order.",
     resolve: async (_root, args, context, info) =>
-      (await planRootList<Department>(context.db, info, "departments", args)) ?? (await departmentPages(context.db, null, args))[0]!,
+      (await planRootList<Department>(context, info, "departments", args)) ?? (await departmentPages(context.db, null, args))[0]!,
   }),
 );

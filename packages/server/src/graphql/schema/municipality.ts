@@ -22,17 +22,17 @@ builder.objectFields(MunicipalityRef, (t) => ({
   wards: t.connection({
     type: "Ward",
     description: "Wards (区) of a designated city, in the city's own order.",
-    resolve: (m, args, context) => loadPage(context, "municipality.wards", m.code, args, (codes, a) => wardPagesByMunicipality(context.db, codes, a)),
+    resolve: (m, args, context, info) => loadPage(context, info, m.code, args, (codes, a) => wardPagesByMunicipality(context.db, codes, a)),
   }),
   departments: t.connection({
     type: "Department",
     description: "Departments (所属) of the municipality, in report order.",
-    resolve: (m, args, context) => loadPage(context, "municipality.departments", m.code, args, (codes, a) => departmentPages(context.db, codes, a)),
+    resolve: (m, args, context, info) => loadPage(context, info, m.code, args, (codes, a) => departmentPages(context.db, codes, a)),
   }),
   documents: t.connection({
     type: "SourceDocument",
     description: "Source documents (報告書) imported for the municipality, newest fiscal year first.",
-    resolve: (m, args, context) => loadPage(context, "municipality.documents", m.code, args, (codes, a) => documentPagesByMunicipality(context.db, codes, a)),
+    resolve: (m, args, context, info) => loadPage(context, info, m.code, args, (codes, a) => documentPagesByMunicipality(context.db, codes, a)),
   }),
 }));
 

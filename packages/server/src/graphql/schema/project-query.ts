@@ -3,6 +3,7 @@
 import type { ProjectParent } from "../../data/projects.ts";
 import { projectAggregates, type ProjectAggregate } from "../../data/projects.ts";
 import type { ProjectFilter, ProjectOrder } from "../../data/project-query.ts";
+import type { GraphQLResolveInfo } from "graphql";
 import { builder } from "../builder.ts";
 import type { Context } from "../context.ts";
 import { keysFromGlobalIds } from "./connections.ts";
@@ -140,6 +141,8 @@ export interface ProjectListScope {
   parent: ProjectParent;
   parentKey: string;
   where: ProjectFilter | undefined;
+  /** The list's field in the document: every parent's list of it has the same filter, so their aggregates share one statement. */
+  list: object;
 }
 
 export const projectListArgs = (t: any) => ({
@@ -161,12 +164,10 @@ export const projectConnectionFields = (t: any) => ({
         description: "Also add re-listed projects (再掲), whose amounts are already counted where they are first listed. Default false.",
       }),
     },
-    resolve: (connection: { scope: ProjectListScope }, args: { includeRelisted?: boolean | null }, context: Context) => {
-      const { parent, parentKey, where } = connection.scope;
+    resolve: (connection: { scope: ProjectListScope }, args: { includeRelisted?: boolean | null }, context: Context, info: GraphQLResolveInfo) => {
+      const { parent, parentKey, where, list } = connection.scope;
       const includeRelisted = args.includeRelisted ?? false;
-      return context.loaders
-        .keyed(`projects.aggregate:${parent}:${JSON.stringify({ where, includeRelisted })}`, (keys) => projectAggregates(context.db, parent, keys, { where, includeRelisted }))
-        .load(parentKey);
+      return context.loaders.forField(info, (keys) => projectAggregates(context.db, parent, keys, { where, includeRelisted }), list).load(parentKey);
     },
   }),
 });

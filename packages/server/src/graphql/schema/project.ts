@@ -68,7 +68,7 @@ export const ProjectRef = builder.node("Project", {
         type: "Project",
         description: "Line items listed inside this project, each with its own amount (内訳).",
         args: projectListArgs(t),
-        resolve: (p, args, context) => loadProjectPage(context, "lineItems", p.key, args),
+        resolve: (p, args, context, info) => loadProjectPage(context, "lineItems", p.key, args, info),
       },
       { fields: projectConnectionFields },
     ),
@@ -80,7 +80,7 @@ export const ProjectRef = builder.node("Project", {
         const planned = preloaded<Page<BeneficiaryCount>>(p, info);
         if (planned) return planned;
         const options = figurePageOptions(args);
-        return loadPage(context, `project.beneficiaries:${JSON.stringify(options)}`, p.key, args, (keys, a) =>
+        return loadPage(context, info, p.key, args, (keys, a) =>
           beneficiaryPagesByProject(context.db, keys, a, options),
         );
       },
@@ -93,7 +93,7 @@ export const ProjectRef = builder.node("Project", {
         const planned = preloaded<Page<UsageFigure>>(p, info);
         if (planned) return planned;
         const options = figurePageOptions(args);
-        return loadPage(context, `project.usage:${JSON.stringify(options)}`, p.key, args, (keys, a) => usagePagesByProject(context.db, keys, a, options));
+        return loadPage(context, info, p.key, args, (keys, a) => usagePagesByProject(context.db, keys, a, options));
       },
     }),
     source: t.field({
@@ -112,7 +112,7 @@ builder.queryField("projects", (t) =>
         "Projects (事業) of every municipality and year, in report order unless ordered otherwise (line items included), filtered by `where`; `aggregate` sums the whole filtered list.",
       args: projectListArgs(t),
       resolve: async (_root, args, context, info) =>
-        ((await planRootList<Project>(context.db, info, "projects", args)) as ProjectPage | undefined) ?? loadProjectPage(context, "root", "", args, info),
+        ((await planRootList<Project>(context, info, "projects", args)) as ProjectPage | undefined) ?? loadProjectPage(context, "root", "", args, info),
     },
     { fields: projectConnectionFields },
   ),
@@ -127,7 +127,7 @@ builder.queryField("project", (t) =>
     resolve: async (_root, { id }, context, info) => {
       const key = parseKey(id.id);
       if (!key) return null;
-      const planned = await planRootNode<Project>(context.db, info, "project", key);
+      const planned = await planRootNode<Project>(context, info, "project", key);
       return planned !== undefined ? planned : ((await context.loaders.project.load(id.id)) ?? null);
     },
   }),
