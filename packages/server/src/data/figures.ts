@@ -45,7 +45,7 @@ async function figurePages<T>(
     .selectFrom(table)
     .selectAll(table)
     .where(inKeys(`${table}.municipality_code`, `${table}.${column}`, parentKeys));
-  if (options.where) base = base.where(figureConditions(table, options.where));
+  if (options.where) base = base.where(figureConditions(table, options.where, "where"));
   const pages = await loadPages({
     db,
     base,

@@ -2,7 +2,7 @@
 import DataLoader from "dataloader";
 import type { FieldNode, GraphQLResolveInfo } from "graphql";
 import type { Kysely } from "kysely";
-import { documentsByKey, fiscalYearsByYear, municipalitiesByCode, wardsByKey } from "../data/catalog.ts";
+import { documentsByKey, fiscalYearsByYear, municipalitiesByCode, unitsByKey, wardsByKey } from "../data/catalog.ts";
 import { beneficiaryGroupsByKey, departmentsByKey } from "../data/departments.ts";
 import { beneficiaryCountsByKey, usageFiguresByKey } from "../data/figures.ts";
 import { projectsByKey } from "../data/projects.ts";
@@ -19,6 +19,7 @@ export function createLoaders(db: Kysely<Database>) {
   return {
     municipality: entityLoader((codes: readonly string[]) => municipalitiesByCode(db, codes)),
     fiscalYear: entityLoader((years: readonly number[]) => fiscalYearsByYear(db, years)),
+    unit: entityLoader((keys: readonly string[]) => unitsByKey(db, keys)),
     ward: entityLoader((keys: readonly string[]) => wardsByKey(db, keys)),
     document: entityLoader((keys: readonly string[]) => documentsByKey(db, keys)),
     department: entityLoader((keys: readonly string[]) => departmentsByKey(db, keys)),

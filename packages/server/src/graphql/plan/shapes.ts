@@ -51,7 +51,7 @@ const projectList =
   (args: Record<string, unknown>): ListOptions => {
     const where = projectFilter(args.where as Parameters<typeof projectFilter>[0]);
     const orderBy = projectOrderBy(args.orderBy as Parameters<typeof projectOrderBy>[0]);
-    return { where: where ? projectConditions(where) : undefined, order: projectOrder(orderBy) ?? reportOrder, scope: { parent, where } };
+    return { where: where ? projectConditions(where, "where") : undefined, order: projectOrder(orderBy, "orderBy") ?? reportOrder, scope: { parent, where } };
   };
 
 const figureList =
@@ -59,7 +59,7 @@ const figureList =
   (args: Record<string, unknown>): ListOptions => {
     const options = figurePageOptions(args);
     return {
-      where: options.where ? figureConditions(table, options.where) : undefined,
+      where: options.where ? figureConditions(table, options.where, "where") : undefined,
       order: figureOrder(table, options.orderBy) ?? figureReportOrder(table),
     };
   };

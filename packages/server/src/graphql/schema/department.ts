@@ -23,7 +23,7 @@ export const DepartmentRef = builder.node("Department", {
       {
         type: "Project",
         description: "Projects (事業) of the department, in report order unless ordered otherwise, line items included.",
-        args: projectListArgs(t),
+        args: projectListArgs,
         resolve: (d, args, context, info) => preloaded<ProjectPage>(d, info) ?? loadProjectPage(context, "department", d.key, args, info),
       },
       { fields: projectConnectionFields },

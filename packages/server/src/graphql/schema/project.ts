@@ -1,3 +1,4 @@
+import { yenFromThousandYen } from "../../data/amounts.ts";
 import { beneficiaryPagesByProject, usagePagesByProject } from "../../data/figures.ts";
 import { builder } from "../builder.ts";
 import { planRootList, planRootNode, preloaded } from "../plan/planner.ts";
@@ -43,7 +44,7 @@ export const ProjectRef = builder.node("Project", {
       type: "BigInt",
       nullable: true,
       description: "Actual spending (実績額) in yen (円): amountThousandYen × 1000.",
-      resolve: (p) => (p.amountThousandYen === null ? null : (BigInt(p.amountThousandYen) * 1000n).toString()),
+      resolve: (p) => yenFromThousandYen(p.amountThousandYen),
     }),
     amountNote: t.exposeString("amountNote", { nullable: true, description: "Qualifier of the amount as printed, e.g. 扶助費のみ (benefit payments only)." }),
     flags: t.field({ type: [ProjectFlagEnum], description: "New (新規), expanded (拡充), re-listed (再掲).", resolve: (p) => p.flags }),
@@ -67,7 +68,7 @@ export const ProjectRef = builder.node("Project", {
       {
         type: "Project",
         description: "Line items listed inside this project, each with its own amount (内訳).",
-        args: projectListArgs(t),
+        args: projectListArgs,
         resolve: (p, args, context, info) => loadProjectPage(context, "lineItems", p.key, args, info),
       },
       { fields: projectConnectionFields },
@@ -75,7 +76,7 @@ export const ProjectRef = builder.node("Project", {
     beneficiaries: t.connection({
       type: "BeneficiaryCount",
       description: "Who the project served (受益者) and how many.",
-      args: beneficiaryListArgs(t),
+      args: beneficiaryListArgs,
       resolve: (p, args, context, info) => {
         const planned = preloaded<Page<BeneficiaryCount>>(p, info);
         if (planned) return planned;
@@ -88,7 +89,7 @@ export const ProjectRef = builder.node("Project", {
     usage: t.connection({
       type: "UsageFigure",
       description: "How much the project was used (利用実績): counts, rates, ward breakdowns.",
-      args: usageListArgs(t),
+      args: usageListArgs,
       resolve: (p, args, context, info) => {
         const planned = preloaded<Page<UsageFigure>>(p, info);
         if (planned) return planned;
@@ -110,7 +111,7 @@ builder.queryField("projects", (t) =>
       type: "Project",
       description:
         "Projects (事業) of every municipality and year, in report order unless ordered otherwise (line items included), filtered by `where`; `aggregate` sums the whole filtered list.",
-      args: projectListArgs(t),
+      args: projectListArgs,
       resolve: async (_root, args, context, info) =>
         ((await planRootList<Project>(context, info, "projects", args)) as ProjectPage | undefined) ?? loadProjectPage(context, "root", "", args, info),
     },
