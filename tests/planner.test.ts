@@ -82,6 +82,14 @@ const selections: Array<[string, string, Record<string, unknown>?]> = [
     "the same response key with different arguments under nodes and edges.node",
     `{ departments(first: 3) { nodes { p: projects(first: 1) { totalCount nodes { name } } } edges { node { p: projects(first: 2) { nodes { name } } } } } }`,
   ],
+  [
+    "a municipality with its departments' nested page, and an unknown code",
+    `{
+      municipality(code: "431001") { id code code5 name nameEn prefecture wards(first: 2) { nodes { name } }
+        departments(first: 3, after: null) { totalCount pageInfo { hasNextPage endCursor } nodes { name projects(first: 2) { nodes { name usage(first: 2) { nodes { value } } } } } } }
+      nowhere: municipality(code: "999999") { name }
+    }`,
+  ],
   ["a page of nothing but counts", `{ departments(first: 2) { totalCount nodes { projects(first: 0) { totalCount nodes { name } } } } }`],
   ["a nested page size above the maximum (the error at its own path)", `{ departments(first: 2) { nodes { name projects(first: 101) { nodes { name } } } } }`],
   ["a nested cursor that is not one", `{ departments(first: 2) { nodes { name projects(after: "bm90LWEtY3Vyc29y") { nodes { name } } } } }`],

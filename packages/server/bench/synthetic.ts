@@ -6,13 +6,59 @@ import { type Kysely, sql } from "kysely";
 
 /** Real words, commonest first: the draw favours the head of the list. */
 export const syntheticWords = [
-  "支援", "相談", "事業", "高齢者", "障がい", "子育て", "保育", "地域", "生活保護", "就労",
-  "介護", "健康", "医療", "ひとり親", "虐待", "里親", "ペアレント", "発達", "自立", "防止",
-  "見守り", "訪問", "給付", "手当", "認知症", "母子", "妊婦", "居場所", "学習", "食育",
-  "権利擁護", "成年後見", "ヤングケアラー", "フードバンク", "民生委員", "生活困窮", "住宅確保", "医療的ケア", "放課後", "児童館",
-  "在宅医療", "一時預かり", "養育", "ひきこもり", "自殺対策", "依存症", "発達障がい", "特定妊婦", "産後ケア", "家庭訪問",
+  "支援",
+  "相談",
+  "事業",
+  "高齢者",
+  "障がい",
+  "子育て",
+  "保育",
+  "地域",
+  "生活保護",
+  "就労",
+  "介護",
+  "健康",
+  "医療",
+  "ひとり親",
+  "虐待",
+  "里親",
+  "ペアレント",
+  "発達",
+  "自立",
+  "防止",
+  "見守り",
+  "訪問",
+  "給付",
+  "手当",
+  "認知症",
+  "母子",
+  "妊婦",
+  "居場所",
+  "学習",
+  "食育",
+  "権利擁護",
+  "成年後見",
+  "ヤングケアラー",
+  "フードバンク",
+  "民生委員",
+  "生活困窮",
+  "住宅確保",
+  "医療的ケア",
+  "放課後",
+  "児童館",
+  "在宅医療",
+  "一時預かり",
+  "養育",
+  "ひきこもり",
+  "自殺対策",
+  "依存症",
+  "発達障がい",
+  "特定妊婦",
+  "産後ケア",
+  "家庭訪問",
 ] as const;
-const fillerKanji = "安井円王音火花貝学気九休玉金空月犬見五口校左三山子四糸字耳七車手十出女小上森人水正生青夕石赤千川先早草足村大男竹中虫町天田土二日入年白八百文木本名目立力林六";
+const fillerKanji =
+  "安井円王音火花貝学気九休玉金空月犬見五口校左三山子四糸字耳七車手十出女小上森人水正生青夕石赤千川先早草足村大男竹中虫町天田土二日入年白八百文木本名目立力林六";
 const kinds = ["事業", "経費", "推進事業", "支援事業", "給付事業", "運営事業"];
 const phrases = ["を実施した。", "の相談に応じた。", "を行った。", "のため訪問した。", "の充実を図った。", "に取り組んだ。"];
 
@@ -20,6 +66,8 @@ export interface SyntheticOptions {
   projects: number;
   municipalities?: number;
   departmentsPerMunicipality?: number;
+  /** Usage figures (利用実績) per project, for nested pages (default none). */
+  usagePerProject?: number;
   /** Rows per INSERT statement (memory stays flat whatever the total). */
   batchSize?: number;
   onProgress?: (done: number, total: number) => void;
@@ -38,7 +86,9 @@ export async function generateSyntheticProjects(db: Kysely<any>, options: Synthe
   const batch = options.batchSize ?? 100_000;
   const years = 10;
   await sql`insert into unit (key, name_ja, name_en) values ('CASES', '件', 'cases') on conflict do nothing`.execute(db);
-  await sql`insert into fiscal_year (year, era_label) select y, y::text || '年度' from generate_series(2014, 2014 + ${years - 1}) y on conflict do nothing`.execute(db);
+  await sql`insert into fiscal_year (year, era_label) select y, y::text || '年度' from generate_series(2014, 2014 + ${years - 1}) y on conflict do nothing`.execute(
+    db,
+  );
   await sql`insert into municipality (code, name_ja, name_en, prefecture_ja, prefecture_en)
     select lpad((m * 100)::text, 5, '0') || '0', '合成市' || m, 'Synthetic City ' || m, '合成県', 'Synthetic Prefecture'
     from generate_series(1, ${municipalities}) m`.execute(db);
@@ -64,7 +114,11 @@ export async function generateSyntheticProjects(db: Kysely<any>, options: Synthe
   // Skewed draw: the first words are far more frequent than the last.
   const word = (k: number) => sql`(${textArray(syntheticWords)})[1 + floor(${syntheticWords.length} * power(${h(k)} / 1000000.0, 4))::int]`;
   const kanji = (k: number) => sql`substr(${fillerKanji}, 1 + (${h(k)} % ${[...fillerKanji].length})::int, 1)`;
-  const filler = (from: number, count: number) => sql.join(Array.from({ length: count }, (_, i) => kanji(from + i)), sql` || `);
+  const filler = (from: number, count: number) =>
+    sql.join(
+      Array.from({ length: count }, (_, i) => kanji(from + i)),
+      sql` || `,
+    );
   for (let start = 1; start <= options.projects; start += batch) {
     const end = Math.min(options.projects, start + batch - 1);
     await sql`
@@ -83,5 +137,12 @@ export async function generateSyntheticProjects(db: Kysely<any>, options: Synthe
     options.onProgress?.(end, options.projects);
   }
   for (const index of indexes) await sql.raw(index.definition).execute(db);
+  const usage = options.usagePerProject ?? 0;
+  if (usage > 0) {
+    await sql`insert into usage_figure (municipality_code, project_id, metric, label_ja, label_en, value, unit, fiscal_year, document_id, page, sort_order)
+      select p.municipality_code, p.id, 'metric-' || k, (${textArray(syntheticWords)})[k] || '件数', 'Metric ' || k,
+        (abs(hashint8(p.id * 31 + k)::bigint) % 100000)::numeric / 10, 'CASES', p.fiscal_year, p.document_id, 1, k
+      from project p cross join generate_series(1, ${usage}) k`.execute(db);
+  }
   await sql`analyze`.execute(db);
 }

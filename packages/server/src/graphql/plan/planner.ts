@@ -22,7 +22,7 @@ import type { Database } from "../../db/types.ts";
 import type { Context } from "../context.ts";
 import type { ProjectListScope } from "../schema/project-query.ts";
 import { argumentsOf, collectFields, objectTypeOf, type SelectedField, type SelectionContext, subSelections } from "./selection.ts";
-import { type ListOptions, type PlannedTable, type Relation, rootLists, shapes, type TableShape } from "./shapes.ts";
+import { type ListOptions, type PlannedTable, type Relation, rootLists, rootNodes, shapes, type TableShape } from "./shapes.ts";
 
 /** Property of a planned object holding what the planner loaded for one response key. */
 const preloadedKey = (responseKey: string) => `$${responseKey}`;
@@ -386,24 +386,25 @@ export async function planRootList<T>(context: Context, info: GraphQLResolveInfo
 export async function planRootNode<T>(
   context: Context,
   info: GraphQLResolveInfo,
-  table: PlannedTable,
-  key: { municipalityCode: string; id: string },
+  root: keyof typeof rootNodes,
+  key: readonly string[],
 ): Promise<T | null | undefined> {
   if (!context.planned) return undefined;
   const db = context.db;
+  const { table } = rootNodes[root];
   const { node, statement } = cachedPlan(info, false, () => {
     const node = planNode(selectionContext(info), shapes[table], getNamedType(info.returnType) as GraphQLObjectType, rootField(info));
-    // The key is the statement's last two parameters, so one compiled statement serves every key.
-    const where = sql`${sql.ref(`${table}.municipality_code`)} = ${""} and ${sql.ref(`${table}.id`)} = ${"0"}::bigint`;
+    // The key is the statement's last parameters, so one compiled statement serves every key.
+    const where = sql.join(
+      rootNodes[root].key.map((condition) => condition("")),
+      sql` and `,
+    );
     return {
       node,
       statement: prepared(sql<{ node: Record<string, unknown> }>`select ${nodeJson(node)} as node from ${sql.table(table)} where ${where}`.compile(db)),
     };
   });
-  const keyed: CompiledQuery<{ node: Record<string, unknown> }> = {
-    ...statement,
-    parameters: [...statement.parameters.slice(0, -2), key.municipalityCode, key.id],
-  };
+  const keyed: CompiledQuery<{ node: Record<string, unknown> }> = { ...statement, parameters: [...statement.parameters.slice(0, -key.length), ...key] };
   const result = await run(db, keyed);
   if (!result) return undefined;
   if (!result.row) return null;

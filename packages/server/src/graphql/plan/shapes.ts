@@ -12,7 +12,7 @@ import { reportOrder } from "../../data/projects.ts";
 import { figurePageOptions } from "../schema/figure-query.ts";
 import { projectFilter, projectOrderBy } from "../schema/project-query.ts";
 
-export type PlannedTable = "project" | "department" | "usage_figure" | "beneficiary_count" | "beneficiary_group";
+export type PlannedTable = "municipality" | "project" | "department" | "usage_figure" | "beneficiary_count" | "beneficiary_group";
 
 /** The filter, order and aggregate scope a connection's arguments ask for. */
 export interface ListOptions {
@@ -221,13 +221,55 @@ const beneficiaryCount: TableShape = (() => {
   };
 })();
 
+const municipality: TableShape = {
+  table: "municipality",
+  props: {
+    code: sql`municipality.code`,
+    code5: sql`municipality.code5`,
+    nameJa: sql`municipality.name_ja`,
+    nameEn: sql`municipality.name_en`,
+    prefectureJa: sql`municipality.prefecture_ja`,
+    prefectureEn: sql`municipality.prefecture_en`,
+  },
+  fieldProps: {
+    id: ["code"],
+    code: ["code"],
+    code5: ["code5"],
+    name: ["nameJa"],
+    nameEn: ["nameEn"],
+    prefecture: ["prefectureJa"],
+    prefectureEn: ["prefectureEn"],
+    wards: ["code"],
+    departments: ["code"],
+    documents: ["code"],
+  },
+  relations: {
+    departments: {
+      kind: "connection",
+      target: "department",
+      correlate: sql<boolean>`department.municipality_code = municipality.code`,
+      options: () => ({ where: undefined, order: departmentOrder }),
+    },
+  },
+};
+
 export const shapes: Record<PlannedTable, TableShape> = {
+  municipality,
   project,
   department,
   usage_figure: usageFigure,
   beneficiary_count: beneficiaryCount,
   beneficiary_group: beneficiaryGroup,
 };
+
+/**
+ * Root fields that fetch one row by key: the key's columns, each compared with its value (text
+ * as is, so that PostgreSQL types it as the char column and uses the index).
+ */
+export const rootNodes = {
+  project: { table: "project", key: [(value: string) => sql`project.municipality_code = ${value}`, (value: string) => sql`project.id = ${value}::bigint`] },
+  municipality: { table: "municipality", key: [(value: string) => sql`municipality.code = ${value}`] },
+} as const satisfies Record<string, { table: PlannedTable; key: ReadonlyArray<(value: string) => RawBuilder<unknown>> }>;
 
 /** Root lists the planner serves, by their table and argument handling. */
 export const rootLists = {

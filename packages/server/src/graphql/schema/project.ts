@@ -128,7 +128,7 @@ builder.queryField("project", (t) =>
     resolve: async (_root, { id }, context, info) => {
       const key = parseKey(id.id);
       if (!key) return null;
-      const planned = await planRootNode<Project>(context, info, "project", key);
+      const planned = await planRootNode<Project>(context, info, "project", [key.municipalityCode, key.id]);
       return planned !== undefined ? planned : ((await context.loaders.project.load(id.id)) ?? null);
     },
   }),
