@@ -67,6 +67,8 @@ export interface SyntheticOptions {
   projects: number;
   municipalities?: number;
   departmentsPerMunicipality?: number;
+  /** Usage figures (利用実績) per project, for nested pages (default none). */
+  usagePerProject?: number;
   /** Rows per INSERT statement (memory stays flat whatever the total). */
   batchSize?: number;
   onProgress?: (done: number, total: number) => void;
@@ -136,5 +138,12 @@ export async function generateSyntheticProjects(db: Kysely<Database>, options: S
     options.onProgress?.(end, options.projects);
   }
   for (const index of indexes) await sql.raw(index.definition).execute(db);
+  const usage = options.usagePerProject ?? 0;
+  if (usage > 0) {
+    await sql`insert into usage_figure (municipality_code, project_id, metric, label_ja, label_en, value, unit, fiscal_year, document_id, page, sort_order)
+      select p.municipality_code, p.id, 'metric-' || k, (${textArray(syntheticWords)})[k] || '件数', 'Metric ' || k,
+        (abs(hashint8(p.id * 31 + k)::bigint) % 100000)::numeric / 10, 'CASES', p.fiscal_year, p.document_id, 1, k
+      from project p cross join generate_series(1, ${usage}) k`.execute(db);
+  }
   await sql`analyze`.execute(db);
 }

@@ -54,6 +54,7 @@ export function databaseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env) {
     poolSize: count(env, "DB_POOL_SIZE") ?? 10,
     connectionTimeoutMs: count(env, "DB_CONNECTION_TIMEOUT_MS") ?? 5_000,
     applicationName: env.DB_APPLICATION_NAME || "welfare-graph",
+    preparedStatements: flag(env, "DB_PREPARED_STATEMENTS") ?? true,
   };
 }
 

@@ -2,6 +2,7 @@
 import { GraphQLError } from "graphql";
 import { createYoga, type Plugin, type YogaServerInstance } from "graphql-yoga";
 import type { DatabaseHandle } from "./db/database.ts";
+import { compiledExecutionPlugin } from "./graphql/compiled-execution.ts";
 import { type Context, createContext } from "./graphql/context.ts";
 import { publicError } from "./graphql/errors.ts";
 import { defaultQueryLimits, type QueryLimits } from "./graphql/query-limits.ts";
@@ -93,6 +94,11 @@ export interface AppOptions {
   trustedDocuments?: TrustedDocuments | undefined;
   /** Outside trusted-documents mode, documents that also run by hash (the SDK's manifest: GET ?documentId=…). */
   knownDocuments?: TrustedDocuments | undefined;
+  /**
+   * Root fields load their whole selection in one SQL statement (graphql/plan); false sends every
+   * relation through its batched loader (tests compare the two). Default true.
+   */
+  selectionPlanner?: boolean;
   /** False while the database is still being prepared (migrated, loaded); default always true. */
   isPrepared?: () => boolean;
   /** Metrics, request logs and tracing (observability/); they run last, seeing final results. */
@@ -133,7 +139,7 @@ export function createApp(options: AppOptions): App {
     logging: false,
     cors: false,
     ...(trusted || options.knownDocuments ? { extraParamNames: [documentIdParameter] } : {}),
-    context: () => createContext(database.reads ?? database.db),
+    context: () => createContext(database.reads ?? database.db, { planned: options.selectionPlanner !== false }),
     maskedErrors: {
       maskError: (error, message) => {
         const original = error instanceof GraphQLError ? error.originalError : error;
@@ -162,6 +168,8 @@ export function createApp(options: AppOptions): App {
       stringArgumentsPlugin(),
       ...(delivery?.plugins ?? []),
       queryLimitsPlugin(schema, limits, { introspection: options.introspection !== false }),
+      // Before the time budget, which wraps whatever executes.
+      compiledExecutionPlugin(),
       timeBudgetPlugin(options.requestTimeoutMs ?? defaultRequestTimeoutMs, {
         cancel: database.cancelRequest,
         onCancelError: (error) => logError("cancelling the statements of a timed-out request failed", error),

@@ -5,13 +5,22 @@ import { byId, mapPage } from "./catalog.ts";
 import { type FigureFilter, type FigureOrderField, type FigureTable, figureConditions, figureOrder } from "./figure-query.ts";
 import { findByKeys, inKeys } from "./keys.ts";
 import { type BeneficiaryCount, toBeneficiaryCount, toUsageFigure, type UsageFigure } from "./model.ts";
-import { loadPages, type Page, type PageArgs } from "./pagination.ts";
+import { loadPages, type Page, type PageArgs, type SortTerm } from "./pagination.ts";
 import type { SortDirection } from "./project-query.ts";
 
 export interface FigurePageOptions {
   where?: FigureFilter | null | undefined;
   orderBy?: ReadonlyArray<{ field: FigureOrderField; direction: SortDirection }> | null | undefined;
 }
+/** Figures in the order the report prints them. */
+export function figureReportOrder(table: FigureTable): SortTerm[] {
+  return [
+    { expression: sql`${sql.ref(`${table}.project_id`)}`, direction: "asc", kind: "integer", name: "project" },
+    { expression: sql`${sql.ref(`${table}.sort_order`)}`, direction: "asc", kind: "integer", name: "sortOrder" },
+    byId(table),
+  ];
+}
+
 type FigureParent = "project_id" | "ward_id" | "group_id";
 
 export async function beneficiaryCountsByKey(db: Kysely<Database>, keys: readonly string[]): Promise<Array<BeneficiaryCount | undefined>> {
@@ -42,11 +51,7 @@ async function figurePages<T, Table extends FigureTable>(
     db,
     base,
     partitionBy: sql`${ref("municipality_code")} || ':' || ${ref(column)}`,
-    order: figureOrder(table, options.orderBy) ?? [
-      { expression: sql`${ref("project_id")}`, direction: "asc", kind: "integer", name: "project" },
-      { expression: sql`${ref("sort_order")}`, direction: "asc", kind: "integer", name: "sortOrder" },
-      byId(table),
-    ],
+    order: figureOrder(table, options.orderBy) ?? figureReportOrder(table),
     args,
   });
   // The statement is built over either figure table; `map` gets the rows of `table` itself.

@@ -44,11 +44,18 @@ export async function findByKeys<T extends MunicipalTable, V>(
   });
 }
 
-/** `(code_column, id_column) in ((…), …)` for row keys; false when there are none. */
+/**
+ * `(code_column, id_column)` among the row keys, false when there are none. The keys travel as
+ * two array parameters, so the statement text is the same for any number of keys (PostgreSQL's
+ * plan cache and prepared statements see one statement), and as bpchar so the index on the
+ * char(6) municipality column applies.
+ */
 export function inKeys(codeColumn: string, idColumn: string, keys: readonly string[]): RawBuilder<boolean> {
   const parsed = keys.map(parseKey).filter((k): k is RowKey => k !== undefined);
   if (parsed.length === 0) return sql<boolean>`false`;
-  return sql<boolean>`(${sql.ref(codeColumn)}, ${sql.ref(idColumn)}) in (${sql.join(parsed.map((k) => sql`(${k.municipalityCode}, ${k.id}::bigint)`))})`;
+  const codes = parsed.map((k) => k.municipalityCode);
+  const ids = parsed.map((k) => k.id);
+  return sql<boolean>`(${sql.ref(codeColumn)}, ${sql.ref(idColumn)}) in (select * from unnest(${codes}::bpchar[], ${ids}::bigint[]))`;
 }
 
 /**

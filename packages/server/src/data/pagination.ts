@@ -41,14 +41,19 @@ export interface Page<T> {
   totalCount: number;
 }
 
-type CursorValue = string | number | boolean;
+export type CursorValue = string | number | boolean;
 
-function signature(order: SortTerm[]): string {
+function signature(order: readonly SortTerm[]): string {
   return order.map((t) => `${t.name}:${t.direction}`).join(",");
 }
 
-export function encodeCursor(order: SortTerm[], values: CursorValue[]): string {
-  return Buffer.from(JSON.stringify({ o: signature(order), v: values })).toString("base64url");
+/**
+ * Numbers travel as text, whatever the driver made of them (int4 a number, int8 and numeric a
+ * string), so the batched and the planned path write the same cursor for the same row.
+ */
+export function encodeCursor(order: readonly SortTerm[], values: readonly CursorValue[]): string {
+  const canonical = values.map((value, i) => ((order[i] as SortTerm).kind === "integer" || (order[i] as SortTerm).kind === "decimal" ? String(value) : value));
+  return Buffer.from(JSON.stringify({ o: signature(order), v: canonical })).toString("base64url");
 }
 
 function isValueOfKind(value: unknown, kind: SortKind): value is CursorValue {
@@ -68,7 +73,7 @@ function invalidCursor(path: string, why: string): QueryInputError {
   return new QueryInputError(`"${path}" is not a valid cursor for this list (${why}); use a cursor this list returned`, path);
 }
 
-export function decodeCursor(order: SortTerm[], cursor: string, path: string): CursorValue[] {
+export function decodeCursor(order: readonly SortTerm[], cursor: string, path: string): CursorValue[] {
   const invalid = (why: string) => invalidCursor(path, why);
   let parsed: unknown;
   try {
@@ -88,13 +93,13 @@ export function decodeCursor(order: SortTerm[], cursor: string, path: string): C
 
 // SQLSTATEs of a value its column type cannot hold: out of range (an int4 beyond 2^31), not in
 // the encoding (a NUL in text), not a number. A cursor this API made never carries one.
-const valueOutOfDomain = new Set(["22003", "22021", "22P02", "22P05"]);
+export const valueOutOfDomain = new Set(["22003", "22021", "22P02", "22P05"]);
 
 /**
  * Runs a page's statement; when a cursor was given and the database refuses one of its
  * values, the cursor was altered: a client error, not an internal one.
  */
-async function withCursorValues<T>(args: PageArgs, run: () => Promise<T>): Promise<T> {
+export async function withCursorValues<T>(args: PageArgs, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
@@ -127,7 +132,7 @@ function comparison(direction: "asc" | "desc", side: "after" | "before"): RawBui
  * Rows strictly after (or before) the cursor: an OR over prefixes of equal order values, each
  * term compared in its own direction. `expressions` are the order terms as the query sees them.
  */
-function orOfPrefixes(expressions: RawBuilder<unknown>[], order: SortTerm[], values: CursorValue[], side: "after" | "before"): RawBuilder<boolean> {
+function orOfPrefixes(expressions: RawBuilder<unknown>[], order: readonly SortTerm[], values: CursorValue[], side: "after" | "before"): RawBuilder<boolean> {
   return sql<boolean>`(${sql.join(
     values.map((value, i) => {
       const equalPrefix = values.slice(0, i).map((v, j) => sql`${expressions[j]} = ${v}`);
@@ -138,10 +143,33 @@ function orOfPrefixes(expressions: RawBuilder<unknown>[], order: SortTerm[], val
   )})`;
 }
 
-/** The cursor condition on the order columns a batched query selected as b.__o0, b.__o1, … */
+// Columns a page statement adds to the base rows, named so no table column can clash; toPage
+// strips them from the rows it hands on.
+const orderColumn = (i: number) => `page_order_${i}`;
+const PARENT = "page_parent";
+const TOTAL = "page_total";
+const ROW_NUMBER = "page_row_number";
+const LIST = "page_list";
+
+/** What the page statements return besides the base row's own columns. */
+interface PageColumns {
+  [TOTAL]: number;
+  /** The list (parent) a row belongs to; batched pages only. */
+  [LIST]?: string;
+  /** The row's place in its list, null for a list with no rows; batched pages only. */
+  [ROW_NUMBER]?: number | null;
+}
+
+type PageRow<Row> = Row & PageColumns & Record<string, unknown>;
+
+function isPageColumn(name: string): boolean {
+  return name === PARENT || name === TOTAL || name === ROW_NUMBER || name === LIST || name.startsWith("page_order_");
+}
+
+/** The cursor condition on the order columns a batched query selected as b.page_order_0, … */
 function cursorCondition(order: SortTerm[], values: CursorValue[], side: "after" | "before"): RawBuilder<boolean> {
   return orOfPrefixes(
-    order.map((_, i) => sql`b.${sql.ref(`__o${i}`)}`),
+    order.map((_, i) => sql`b.${sql.ref(orderColumn(i))}`),
     order,
     values,
     side,
@@ -174,7 +202,7 @@ export interface ConnectionQuery<Row, DB, TB extends keyof DB> {
  * `(a, b, id) > ($1, $2, $3)` lets a btree seek straight to the cursor: page 500 then costs
  * what page 1 costs. Mixed directions fall back to the OR of prefixes.
  */
-function seekCondition(order: SortTerm[], values: CursorValue[], side: "after" | "before"): RawBuilder<boolean> {
+export function seekCondition(order: readonly SortTerm[], values: CursorValue[], side: "after" | "before"): RawBuilder<boolean> {
   const direction = order[0]?.direction;
   if (order.every((term) => term.direction === direction)) {
     return sql<boolean>`(${sql.join(order.map((t) => t.expression))}) ${comparison(direction ?? "asc", side)} (${sql.join(values.map((v) => sql`${v}`))})`;
@@ -202,7 +230,7 @@ async function loadRootPage<Row, DB, TB extends keyof DB>(
   const order = query.order;
   let paged = query.base;
   order.forEach((term, i) => {
-    paged = paged.select(term.expression.as(`__o${i}`));
+    paged = paged.select(term.expression.as(orderColumn(i)));
   });
   if (after) paged = paged.where(seekCondition(order, after, "after"));
   if (before) paged = paged.where(seekCondition(order, before, "before"));
@@ -214,13 +242,13 @@ async function loadRootPage<Row, DB, TB extends keyof DB>(
   const counted = (query.countBase ?? query.base).clearSelect().select(sql`1`.as("one"));
   const shared = query.shared ? sql`with ${sql.id(query.shared.name)} as materialized (${query.shared.query}) ` : sql``;
   const result = await withCursorValues(query.args, () =>
-    sql<Row & { __total: number } & Record<string, unknown>>`
-    ${shared}select t.__total, p.*
-    from (${query.args.countTotal === false ? sql`select 0 as __total` : sql`select count(*)::int as __total from (${counted}) c`}) t
+    sql<PageRow<Row>>`
+    ${shared}select t.${sql.ref(TOTAL)}, p.*
+    from (${query.args.countTotal === false ? sql`select 0 as ${sql.ref(TOTAL)}` : sql`select count(*)::int as ${sql.ref(TOTAL)} from (${counted}) c`}) t
     left join lateral (${paged}) p on true`.execute(query.db),
   );
-  const total = result.rows[0]?.__total ?? 0;
-  const rows = result.rows.filter((row) => row.__o0 !== undefined && row.__o0 !== null);
+  const total = result.rows[0]?.[TOTAL] ?? 0;
+  const rows = result.rows.filter((row) => row[orderColumn(0)] !== undefined && row[orderColumn(0)] !== null);
   return new Map([["", toPage<Row>(order, rows, total, size, backward, after, before)]]);
 }
 
@@ -239,10 +267,10 @@ function toPage<Row>(
   const edges = pageRows.map((row) => {
     const cursor = encodeCursor(
       order,
-      order.map((_, i) => row[`__o${i}`] as CursorValue),
+      order.map((_, i) => row[orderColumn(i)] as CursorValue),
     );
     const node = { ...row };
-    for (const key of Object.keys(node)) if (key.startsWith("__")) delete node[key];
+    for (const key of Object.keys(node)) if (isPageColumn(key)) delete node[key];
     return { cursor, node: node as Row };
   });
   return {
@@ -268,9 +296,9 @@ export async function loadPages<Row, DB, TB extends keyof DB>(query: ConnectionQ
   const before = query.args.before != null ? decodeCursor(order, query.args.before, "before") : undefined;
   if (!query.partitionBy) return loadRootPage(query, size, backward, after, before);
 
-  let base = query.base.select(sql<string>`(${query.partitionBy ?? sql`''`})::text`.as("__parent"));
+  let base = query.base.select(sql<string>`(${query.partitionBy ?? sql`''`})::text`.as(PARENT));
   order.forEach((term, i) => {
-    base = base.select(term.expression.as(`__o${i}`));
+    base = base.select(term.expression.as(orderColumn(i)));
   });
   const conditions: RawBuilder<boolean>[] = [];
   if (after) conditions.push(cursorCondition(order, after, "after"));
@@ -279,33 +307,33 @@ export async function loadPages<Row, DB, TB extends keyof DB>(query: ConnectionQ
   const windowOrder = sql.join(
     order.map((term, i) => {
       const asc = (term.direction === "asc") !== backward;
-      return sql`b.${sql.ref(`__o${i}`)} ${sql.raw(asc ? "asc" : "desc")}`;
+      return sql`b.${sql.ref(orderColumn(i))} ${sql.raw(asc ? "asc" : "desc")}`;
     }),
   );
 
   const result = await withCursorValues(query.args, () =>
-    sql<Row & { __parent: string; __total: number; __rn: number | null } & Record<string, unknown>>`
+    sql<PageRow<Row>>`
     with base as (${base}),
-    totals as (select __parent, count(*)::int as __total from base group by __parent),
+    totals as (select page_parent, count(*)::int as page_total from base group by page_parent),
     paged as (
-      select b.*, row_number() over (partition by b.__parent order by ${windowOrder})::int as __rn
+      select b.*, row_number() over (partition by b.page_parent order by ${windowOrder})::int as page_row_number
       from base b where ${where}
     )
-    select t.__total, t.__parent as __tparent, p.*
-    from totals t left join paged p on p.__parent = t.__parent and p.__rn <= ${size + 1}
-    order by t.__parent, p.__rn`.execute(query.db),
+    select t.page_total, t.page_parent as page_list, p.*
+    from totals t left join paged p on p.page_parent = t.page_parent and p.page_row_number <= ${size + 1}
+    order by t.page_parent, p.page_row_number`.execute(query.db),
   );
 
   const pages = new Map<string, Page<Row>>();
   const rowsByParent = new Map<string, { total: number; rows: Array<Record<string, unknown>> }>();
   for (const row of result.rows) {
-    const parent = String(row.__tparent);
+    const parent = String(row[LIST]);
     let entry = rowsByParent.get(parent);
     if (!entry) {
-      entry = { total: row.__total, rows: [] };
+      entry = { total: row[TOTAL], rows: [] };
       rowsByParent.set(parent, entry);
     }
-    if (row.__rn !== null && row.__rn !== undefined) entry.rows.push(row);
+    if (row[ROW_NUMBER] !== null && row[ROW_NUMBER] !== undefined) entry.rows.push(row);
   }
   for (const [parent, { total, rows }] of rowsByParent) {
     pages.set(parent, toPage<Row>(order, rows, total, size, backward, after, before));

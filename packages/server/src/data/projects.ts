@@ -26,10 +26,7 @@ export const reportOrder: SortTerm[] = [
 ];
 
 export interface ProjectPageOptions {
-  /** Narrows the base query (filters); applied before paging and counting. */
-  filter?: ((base: ProjectBase) => ProjectBase) | undefined;
-  order?: SortTerm[] | undefined;
-  /** A client's filter (allow-listed fields, AND-ed), applied with `filter`. */
+  /** A client's filter (allow-listed fields, AND-ed), applied before paging and counting. */
   where?: ProjectFilter | null | undefined;
   orderBy?: readonly ProjectOrder[] | null | undefined;
 }
@@ -67,13 +64,6 @@ function scopedProjects(db: Kysely<Database>, parent: ProjectParent, parentKeys:
   };
 }
 
-function narrowed(base: ProjectBase, options: ProjectPageOptions): ProjectBase {
-  let result = base;
-  if (options.where) result = result.where(projectConditions(options.where, "where"));
-  if (options.filter) result = options.filter(result);
-  return result;
-}
-
 /** One page of projects per parent, all in one statement. */
 export async function projectPages(
   db: Kysely<Database>,
@@ -85,23 +75,13 @@ export async function projectPages(
   const { base, partitionBy } = scopedProjects(db, parent, parentKeys);
   const pages = await loadPages({
     db,
-    base: narrowed(base, options),
+    base: options.where ? base.where(projectConditions(options.where, "where")) : base,
     partitionBy,
-    order: projectOrder(options.orderBy, "orderBy") ?? options.order ?? reportOrder,
+    order: projectOrder(options.orderBy, "orderBy") ?? reportOrder,
     args,
   });
   return (parent === "root" ? [""] : parentKeys).map((k) => mapPage(pages.get(k), toProject));
 }
-
-export const projectPagesByDepartment = (db: Kysely<Database>, keys: readonly string[], args: PageArgs, options: ProjectPageOptions = {}) =>
-  projectPages(db, "department", keys, args, options);
-export const lineItemPages = (db: Kysely<Database>, keys: readonly string[], args: PageArgs, options: ProjectPageOptions = {}) =>
-  projectPages(db, "lineItems", keys, args, options);
-export const projectPagesByDocument = (db: Kysely<Database>, keys: readonly string[], args: PageArgs, options: ProjectPageOptions = {}) =>
-  projectPages(db, "document", keys, args, options);
-/** Projects that counted members of each group, one page per group. */
-export const projectPagesByBeneficiaryGroup = (db: Kysely<Database>, keys: readonly string[], args: PageArgs, options: ProjectPageOptions = {}) =>
-  projectPages(db, "beneficiaryGroup", keys, args, options);
 
 /** The root list of projects. */
 export async function projectPage(db: Kysely<Database>, args: PageArgs, options: ProjectPageOptions = {}) {

@@ -38,6 +38,13 @@ export interface DatabaseOptions {
   replicaCheckIntervalMs?: number | undefined;
   /** Called when a replica goes up, down or behind. */
   onReplicaStateChange?: ((status: ReplicaStatus, previous: string) => void) | undefined;
+  /**
+   * Send the statements registered with preparedStatement() as named prepared statements (pg
+   * only; default true): PostgreSQL then parses and plans each once per connection. Turn off
+   * behind a pooler that cannot keep them (PgBouncer transaction mode before 1.21, or with
+   * max_prepared_statements = 0).
+   */
+  preparedStatements?: boolean | undefined;
 }
 
 export interface PoolStats {
@@ -74,6 +81,30 @@ const { types } = pg;
 types.setTypeParser(types.builtins.INT8, (value) => value);
 types.setTypeParser(types.builtins.NUMERIC, (value) => value);
 
+// Statement texts to send as named prepared statements, with their names. Bounded: statement
+// shapes follow the documents clients send, and every name costs memory on every connection.
+const preparedNames = new Map<string, string>();
+const MAX_PREPARED_STATEMENTS = 500;
+
+/** Asks for `text` to run as a named prepared statement (when the database supports it). */
+export function preparedStatement(text: string): void {
+  if (preparedNames.has(text) || preparedNames.size >= MAX_PREPARED_STATEMENTS) return;
+  preparedNames.set(text, `wg_${preparedNames.size}`);
+}
+
+type QueryFunction = (...args: unknown[]) => unknown;
+
+/** Routes registered statement texts through pg's named prepared statements; every other call passes unchanged. */
+function preparing(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as QueryFunction;
+  const named: QueryFunction = (...args) => {
+    const [text, values, ...rest] = args;
+    const name = typeof text === "string" ? preparedNames.get(text) : undefined;
+    return name ? query({ name, text, values }, ...rest) : query(...args);
+  };
+  client.query = named as typeof client.query;
+}
+
 export async function createDatabase(options: DatabaseOptions = {}): Promise<DatabaseHandle> {
   const log = options.onQuery;
   if (options.url) {
@@ -90,7 +121,10 @@ export async function createDatabase(options: DatabaseOptions = {}): Promise<Dat
     // Nor a checked-out one: when the server goes away mid-query, node-postgres fails the query
     // and then also emits "error" on the client, which would be unhandled while it is checked
     // out. The pool discards the broken client when it comes back (it is no longer queryable).
-    pool.on("connect", (client) => client.on("error", () => {}));
+    pool.on("connect", (client) => {
+      client.on("error", () => {});
+      if (options.preparedStatements !== false) preparing(client);
+    });
     // Statements of a timed-out request are refused before they are sent; on the primary the running
     // ones are cancelled too (replica backends are left to statement_timeout: a pid names a backend
     // of one server only).

@@ -1,6 +1,8 @@
 import { beneficiaryGroupPages } from "../../data/departments.ts";
 import { beneficiaryPagesByGroup } from "../../data/figures.ts";
+import type { BeneficiaryGroup } from "../../data/model.ts";
 import { builder } from "../builder.ts";
+import { preloaded } from "../plan/planner.ts";
 import { loadAll, loadPage, loadProjectPage } from "./connections.ts";
 import { FigureRef } from "./figure.ts";
 import { beneficiaryListArgs, figurePageOptions } from "./figure-query.ts";
@@ -24,7 +26,7 @@ export const BeneficiaryGroupRef = builder.node("BeneficiaryGroup", {
         type: "Project",
         description: "Projects (事業) that report serving this group, in report order unless ordered otherwise.",
         args: projectListArgs,
-        resolve: (g, args, context) => loadProjectPage(context, "beneficiaryGroup", g.key, args),
+        resolve: (g, args, context, info) => loadProjectPage(context, "beneficiaryGroup", g.key, args, info),
       },
       { fields: projectConnectionFields },
     ),
@@ -32,9 +34,9 @@ export const BeneficiaryGroupRef = builder.node("BeneficiaryGroup", {
       type: "BeneficiaryCount",
       description: "Every count of this group (受益者数) across projects.",
       args: beneficiaryListArgs,
-      resolve: (g, args, context) => {
+      resolve: (g, args, context, info) => {
         const options = figurePageOptions(args);
-        return loadPage(context, `group.counts:${JSON.stringify(options)}`, g.key, args, (keys, a) => beneficiaryPagesByGroup(context.db, keys, a, options));
+        return loadPage(context, info, g.key, args, (keys, a) => beneficiaryPagesByGroup(context.db, keys, a, options));
       },
     }),
   }),
@@ -49,11 +51,11 @@ export const BeneficiaryCountRef = builder.node("BeneficiaryCount", {
     group: t.field({
       type: "BeneficiaryGroup",
       description: "The group counted (受益者).",
-      resolve: async (b, _args, context) => (await context.loaders.beneficiaryGroup.load(b.groupKey))!,
+      resolve: async (b, _args, context, info) => preloaded<BeneficiaryGroup>(b, info) ?? (await context.loaders.beneficiaryGroup.load(b.groupKey))!,
     }),
     label: t.string({
       description: "The group's name in Japanese, for display beside the value.",
-      resolve: async (b, _args, context) => (await context.loaders.beneficiaryGroup.load(b.groupKey))?.nameJa ?? "",
+      resolve: async (b, _args, context, info) => preloaded<string>(b, info) ?? (await context.loaders.beneficiaryGroup.load(b.groupKey))?.nameJa ?? "",
     }),
   }),
 });

@@ -1,14 +1,14 @@
 // Shared shapes: a connection resolved through a per-relation page loader.
-import { type GraphQLResolveInfo, Kind, type SelectionSetNode } from "graphql";
+import { type FieldNode, type GraphQLResolveInfo, Kind, type SelectionSetNode } from "graphql";
 import type { Project } from "../../data/model.ts";
 import type { Page, PageArgs } from "../../data/pagination.ts";
 import { type ProjectParent, projectPage, projectPages } from "../../data/projects.ts";
 import { checkListLength, QueryInputError } from "../../data/query-input.ts";
-import type { Context, PageBatch } from "../context.ts";
+import type { Context } from "../context.ts";
 import { parseGlobalId } from "../global-id.ts";
 import { type ProjectFilterArgs, type ProjectListScope, projectFilter, projectOrderBy } from "./project-query.ts";
 
-/** Connection args without nulls, so equal requests share one loader. */
+/** Connection args without nulls. */
 export function pageArgs(args: PageArgs): PageArgs {
   return {
     first: args.first ?? undefined,
@@ -18,9 +18,16 @@ export function pageArgs(args: PageArgs): PageArgs {
   };
 }
 
-export function loadPage<T>(context: Context, relation: string, parentKey: string, args: PageArgs, batch: PageBatch<T>): Promise<Page<T>> {
-  return context.loaders.page(relation, pageArgs(args), batch).load(parentKey);
+/** One page per parent, every parent of this field in one statement. */
+export type PageBatch<T> = (keys: readonly string[], args: PageArgs) => Promise<Page<T>[]>;
+
+/** A parent's page of the field being resolved, through the field's loader. */
+export function loadPage<T>(context: Context, info: GraphQLResolveInfo, parentKey: string, args: PageArgs, batch: PageBatch<T>): Promise<Page<T>> {
+  const values = pageArgs(args);
+  return context.loaders.forField(info, (keys) => batch(keys, values)).load(parentKey);
 }
+
+export type ProjectPage = Page<Project> & { scope: ProjectListScope };
 
 /**
  * A page of a project list with its filter and ordering (decoded from the client's `where`
@@ -31,16 +38,15 @@ export async function loadProjectPage(
   parent: ProjectParent,
   parentKey: string,
   args: PageArgs & { where?: ProjectFilterArgs | null; orderBy?: Parameters<typeof projectOrderBy>[0] },
-  info?: GraphQLResolveInfo,
-): Promise<Page<Project> & { scope: ProjectListScope }> {
+  info: GraphQLResolveInfo,
+): Promise<ProjectPage> {
   const where = projectFilter(args.where);
   const orderBy = projectOrderBy(args.orderBy);
-  const relation = `${parent}.projects:${JSON.stringify({ where, orderBy })}`;
   const page =
     parent === "root"
-      ? await projectPage(context.db, { ...pageArgs(args), countTotal: info ? selectsField(info, "totalCount") : true }, { where, orderBy })
-      : await loadPage(context, relation, parentKey, args, (keys, a) => projectPages(context.db, parent, keys, a, { where, orderBy }));
-  return { ...page, scope: { parent, parentKey, where } };
+      ? await projectPage(context.db, { ...pageArgs(args), countTotal: selectsField(info, "totalCount") }, { where, orderBy })
+      : await loadPage(context, info, parentKey, args, (keys, a) => projectPages(context.db, parent, keys, a, { where, orderBy }));
+  return { ...page, scope: { parent, parentKey, where, list: info.fieldNodes[0] as FieldNode } };
 }
 
 /** Whether the client selected `name` on this field's result (through fragments too). */

@@ -1,6 +1,8 @@
 import { departmentPages } from "../../data/departments.ts";
+import type { Department } from "../../data/model.ts";
 import { builder } from "../builder.ts";
-import { loadAll, loadProjectPage } from "./connections.ts";
+import { planRootList, preloaded } from "../plan/planner.ts";
+import { loadAll, loadProjectPage, type ProjectPage } from "./connections.ts";
 import { projectConnectionFields, projectListArgs } from "./project-query.ts";
 
 export const DepartmentRef = builder.node("Department", {
@@ -21,7 +23,7 @@ export const DepartmentRef = builder.node("Department", {
         type: "Project",
         description: "Projects (事業) of the department, in report order unless ordered otherwise, line items included.",
         args: projectListArgs,
-        resolve: (d, args, context) => loadProjectPage(context, "department", d.key, args),
+        resolve: (d, args, context, info) => preloaded<ProjectPage>(d, info) ?? loadProjectPage(context, "department", d.key, args, info),
       },
       { fields: projectConnectionFields },
     ),
@@ -32,6 +34,7 @@ builder.queryField("departments", (t) =>
   t.connection({
     type: "Department",
     description: "Departments (所属) of every municipality, in report order.",
-    resolve: async (_root, args, context) => (await departmentPages(context.db, null, args))[0]!,
+    resolve: async (_root, args, context, info) =>
+      (await planRootList<Department>(context, info, "departments", args)) ?? (await departmentPages(context.db, null, args))[0]!,
   }),
 );

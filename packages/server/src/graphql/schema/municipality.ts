@@ -1,6 +1,9 @@
 import { documentPagesByMunicipality, municipalityPage, wardPagesByMunicipality } from "../../data/catalog.ts";
 import { departmentPages } from "../../data/departments.ts";
+import type { Department, Municipality } from "../../data/model.ts";
+import type { Page } from "../../data/pagination.ts";
 import { builder } from "../builder.ts";
+import { planRootNode, preloaded } from "../plan/planner.ts";
 import { loadAll, loadPage } from "./connections.ts";
 
 export const MunicipalityRef = builder.node("Municipality", {
@@ -21,17 +24,18 @@ builder.objectFields(MunicipalityRef, (t) => ({
   wards: t.connection({
     type: "Ward",
     description: "Wards (区) of a designated city, in the city's own order.",
-    resolve: (m, args, context) => loadPage(context, "municipality.wards", m.code, args, (codes, a) => wardPagesByMunicipality(context.db, codes, a)),
+    resolve: (m, args, context, info) => loadPage(context, info, m.code, args, (codes, a) => wardPagesByMunicipality(context.db, codes, a)),
   }),
   departments: t.connection({
     type: "Department",
     description: "Departments (所属) of the municipality, in report order.",
-    resolve: (m, args, context) => loadPage(context, "municipality.departments", m.code, args, (codes, a) => departmentPages(context.db, codes, a)),
+    resolve: (m, args, context, info) =>
+      preloaded<Page<Department>>(m, info) ?? loadPage(context, info, m.code, args, (codes, a) => departmentPages(context.db, codes, a)),
   }),
   documents: t.connection({
     type: "SourceDocument",
     description: "Source documents (報告書) imported for the municipality, newest fiscal year first.",
-    resolve: (m, args, context) => loadPage(context, "municipality.documents", m.code, args, (codes, a) => documentPagesByMunicipality(context.db, codes, a)),
+    resolve: (m, args, context, info) => loadPage(context, info, m.code, args, (codes, a) => documentPagesByMunicipality(context.db, codes, a)),
   }),
 }));
 
@@ -49,6 +53,9 @@ builder.queryField("municipality", (t) =>
     nullable: true,
     description: "A municipality by its 6-digit code (全国地方公共団体コード); null when unknown.",
     args: { code: t.arg.string({ required: true, description: "6-digit code, e.g. 431001." }) },
-    resolve: async (_root, { code }, context) => (await context.loaders.municipality.load(code)) ?? null,
+    resolve: async (_root, { code }, context, info) => {
+      const planned = await planRootNode<Municipality>(context, info, "municipality", [code]);
+      return planned !== undefined ? planned : ((await context.loaders.municipality.load(code)) ?? null);
+    },
   }),
 );

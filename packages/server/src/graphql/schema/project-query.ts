@@ -156,6 +156,8 @@ export interface ProjectListScope {
   parent: ProjectParent;
   parentKey: string;
   where: ProjectFilter | undefined;
+  /** The list's field in the document: every parent's list of it has the same filter, so their aggregates share one statement. */
+  list: object;
 }
 
 export const projectListArgs = builder.args((t) => ({
@@ -186,14 +188,10 @@ export const projectConnectionFields = (t: PothosSchemaTypes.ObjectFieldBuilder<
         description: "Also add re-listed projects (再掲), whose amounts are already counted where they are first listed. Default false.",
       }),
     },
-    resolve: (connection, args, context) => {
-      const { parent, parentKey, where } = scopeOf(connection);
+    resolve: (connection, args, context, info) => {
+      const { parent, parentKey, where, list } = scopeOf(connection);
       const includeRelisted = args.includeRelisted ?? false;
-      return context.loaders
-        .keyed(`projects.aggregate:${parent}:${JSON.stringify({ where, includeRelisted })}`, (keys) =>
-          projectAggregates(context.db, parent, keys, { where, includeRelisted }),
-        )
-        .load(parentKey);
+      return context.loaders.forField(info, (keys) => projectAggregates(context.db, parent, keys, { where, includeRelisted }), list).load(parentKey);
     },
   }),
 });

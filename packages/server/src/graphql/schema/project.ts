@@ -1,7 +1,11 @@
 import { yenFromThousandYen } from "../../data/amounts.ts";
 import { beneficiaryPagesByProject, usagePagesByProject } from "../../data/figures.ts";
+import { parseKey } from "../../data/keys.ts";
+import type { BeneficiaryCount, Department, Project, UsageFigure } from "../../data/model.ts";
+import type { Page } from "../../data/pagination.ts";
 import { builder } from "../builder.ts";
-import { loadAll, loadPage, loadProjectPage } from "./connections.ts";
+import { planRootList, planRootNode, preloaded } from "../plan/planner.ts";
+import { loadAll, loadPage, loadProjectPage, type ProjectPage } from "./connections.ts";
 import { beneficiaryListArgs, figurePageOptions, usageListArgs } from "./figure-query.ts";
 import { projectConnectionFields, projectListArgs } from "./project-query.ts";
 
@@ -51,7 +55,7 @@ export const ProjectRef = builder.node("Project", {
     department: t.field({
       type: "Department",
       description: "The department (所属) running the project.",
-      resolve: async (p, _args, context) => (await context.loaders.department.load(p.departmentKey))!,
+      resolve: async (p, _args, context, info) => preloaded<Department>(p, info) ?? (await context.loaders.department.load(p.departmentKey))!,
     }),
     parent: t.field({
       type: "Project",
@@ -64,7 +68,7 @@ export const ProjectRef = builder.node("Project", {
         type: "Project",
         description: "Line items listed inside this project, each with its own amount (内訳).",
         args: projectListArgs,
-        resolve: (p, args, context) => loadProjectPage(context, "lineItems", p.key, args),
+        resolve: (p, args, context, info) => loadProjectPage(context, "lineItems", p.key, args, info),
       },
       { fields: projectConnectionFields },
     ),
@@ -72,20 +76,22 @@ export const ProjectRef = builder.node("Project", {
       type: "BeneficiaryCount",
       description: "Who the project served (受益者) and how many.",
       args: beneficiaryListArgs,
-      resolve: (p, args, context) => {
+      resolve: (p, args, context, info) => {
+        const planned = preloaded<Page<BeneficiaryCount>>(p, info);
+        if (planned) return planned;
         const options = figurePageOptions(args);
-        return loadPage(context, `project.beneficiaries:${JSON.stringify(options)}`, p.key, args, (keys, a) =>
-          beneficiaryPagesByProject(context.db, keys, a, options),
-        );
+        return loadPage(context, info, p.key, args, (keys, a) => beneficiaryPagesByProject(context.db, keys, a, options));
       },
     }),
     usage: t.connection({
       type: "UsageFigure",
       description: "How much the project was used (利用実績): counts, rates, ward breakdowns.",
       args: usageListArgs,
-      resolve: (p, args, context) => {
+      resolve: (p, args, context, info) => {
+        const planned = preloaded<Page<UsageFigure>>(p, info);
+        if (planned) return planned;
         const options = figurePageOptions(args);
-        return loadPage(context, `project.usage:${JSON.stringify(options)}`, p.key, args, (keys, a) => usagePagesByProject(context.db, keys, a, options));
+        return loadPage(context, info, p.key, args, (keys, a) => usagePagesByProject(context.db, keys, a, options));
       },
     }),
     source: t.field({
@@ -103,7 +109,8 @@ builder.queryField("projects", (t) =>
       description:
         "Projects (事業) of every municipality and year, in report order unless ordered otherwise (line items included), filtered by `where`; `aggregate` sums the whole filtered list.",
       args: projectListArgs,
-      resolve: (_root, args, context, info) => loadProjectPage(context, "root", "", args, info),
+      resolve: async (_root, args, context, info) =>
+        ((await planRootList<Project>(context, info, "projects", args)) as ProjectPage | undefined) ?? loadProjectPage(context, "root", "", args, info),
     },
     { fields: projectConnectionFields },
   ),
@@ -115,6 +122,11 @@ builder.queryField("project", (t) =>
     nullable: true,
     description: "A project by its global ID; null when it does not exist.",
     args: { id: t.arg.globalID({ required: true, for: ProjectRef, description: "Global ID of the project." }) },
-    resolve: async (_root, { id }, context) => (await context.loaders.project.load(id.id)) ?? null,
+    resolve: async (_root, { id }, context, info) => {
+      const key = parseKey(id.id);
+      if (!key) return null;
+      const planned = await planRootNode<Project>(context, info, "project", [key.municipalityCode, key.id]);
+      return planned !== undefined ? planned : ((await context.loaders.project.load(id.id)) ?? null);
+    },
   }),
 );

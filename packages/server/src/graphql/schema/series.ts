@@ -98,16 +98,16 @@ builder.objectFields(ProjectRef, (t) => ({
   series: t.field({
     type: [ProjectSeriesPointRef],
     description: "This project's spending in every fiscal year of its series (seriesKey), oldest first, with the change from the year before (前年度比).",
-    resolve: (p, _args, context) => context.loaders.keyed("project.series", (keys) => projectSeries(context.db, keys)).load(p.key),
+    resolve: (p, _args, context, info) => context.loaders.forField(info, (keys) => projectSeries(context.db, keys)).load(p.key),
   }),
   usageSeries: t.field({
     type: [UsageSeriesRef],
     description: "This project's usage metrics across fiscal years (利用実績の推移), one series per metric, unit, ward and category.",
     args: { metrics: t.arg.stringList({ description: "Only these metrics (項目キー); all when left out." }) },
-    resolve: (p, args, context) => {
+    resolve: (p, args, context, info) => {
       checkListLength(args.metrics, "metrics");
       const filter = { metrics: args.metrics };
-      return context.loaders.keyed(`project.usageSeries:${JSON.stringify(filter)}`, (keys) => usageSeries(context.db, keys, filter)).load(p.key);
+      return context.loaders.forField(info, (keys) => usageSeries(context.db, keys, filter)).load(p.key);
     },
   }),
 }));

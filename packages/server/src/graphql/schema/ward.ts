@@ -20,20 +20,18 @@ export const WardRef = builder.node("Ward", {
       type: "UsageFigure",
       description: "Service-usage figures (利用実績) reported for this ward.",
       args: usageListArgs,
-      resolve: (w, args, context) => {
+      resolve: (w, args, context, info) => {
         const options = figurePageOptions(args);
-        return loadPage(context, `ward.usage:${JSON.stringify(options)}`, w.key, args, (keys, a) => usagePagesByWard(context.db, keys, a, options));
+        return loadPage(context, info, w.key, args, (keys, a) => usagePagesByWard(context.db, keys, a, options));
       },
     }),
     beneficiaries: t.connection({
       type: "BeneficiaryCount",
       description: "Beneficiary counts (受益者数) reported for this ward.",
       args: beneficiaryListArgs,
-      resolve: (w, args, context) => {
+      resolve: (w, args, context, info) => {
         const options = figurePageOptions(args);
-        return loadPage(context, `ward.beneficiaries:${JSON.stringify(options)}`, w.key, args, (keys, a) =>
-          beneficiaryPagesByWard(context.db, keys, a, options),
-        );
+        return loadPage(context, info, w.key, args, (keys, a) => beneficiaryPagesByWard(context.db, keys, a, options));
       },
     }),
   }),
