@@ -13,6 +13,9 @@ export async function tableChecksums(db: Kysely<any>): Promise<Record<string, st
       join pg_namespace ns on ns.oid = c.relnamespace
       left join pg_index i on i.indrelid = c.oid and i.indisprimary
      where ns.nspname = 'public' and c.relkind = 'r'
+       -- The data version is a cache key, not data: statement triggers move it even when
+       -- a re-import rewrites nothing (tests/delivery.test.ts covers it).
+       and c.relname <> 'data_version'
      order by c.relname`.execute(db);
   const sums: Record<string, string> = {};
   for (const { name, key } of tables.rows) {

@@ -62,7 +62,12 @@ export const builder = new SchemaBuilder<{
     },
     decodeGlobalID: (globalID) => {
       const decoded = parseGlobalId(globalID);
-      if (!decoded) throw userInputError(`"${globalID.slice(0, 100)}" is not a valid ID: use an \`id\` this API returned`, { argumentName: "id" });
+      // Pothos decodes the arguments id (node, project) and ids (nodes) alike, without saying which.
+      if (!decoded) {
+        throw userInputError(`"id" (or "ids") holds "${globalID.slice(0, 100)}", which is not a valid ID: use an \`id\` this API returned`, {
+          argumentName: "id",
+        });
+      }
       return decoded;
     },
     cursorFieldOptions: { description: "Opaque cursor of this edge, for `after`/`before`." },
