@@ -209,10 +209,20 @@ describe.skipIf(!hasChromium && process.env.CI !== "true")("the dashboard and Gr
 
   it("opens a project with the keyboard: its usage figures by ward (value, unit, ward) and its spending by year", async () => {
     await page.goto(app.url);
+    await expect.poll(() => bars().count()).toBe(15);
+    // The first Tab reaches the skip link, which moves focus to the content and keeps the page.
+    const before = page.url();
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("本文へ移動");
+    await page.keyboard.press("Enter");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("main");
+    expect(page.url()).toBe(before);
     const link = page.getByRole("link", { name: "保護管理援護課" });
     await link.focus();
     await page.keyboard.press("Enter");
     await expect.poll(() => page.locator("h1").textContent()).toBe("保護管理援護課");
+    // Focus follows to the new page's content.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("main");
     await page.getByRole("link", { name: "生活保護業務支援経費" }).click();
     await expect.poll(() => page.locator("h1").textContent()).toBe("生活保護業務支援経費");
     const projectId = decodeURIComponent(page.url().split("#/projects/")[1]!);
