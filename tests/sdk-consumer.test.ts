@@ -4,7 +4,7 @@
 // workspace's tsc (its @ts-expect-error lines must be errors), then run it, as ESM and as
 // CommonJS, against the server listening on 127.0.0.1.
 import { execFile } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -40,6 +40,33 @@ function readmeExample(): string {
   return example;
 }
 
+/**
+ * Every ```ts example in the JSDoc of the SDK's sources, as a file of the consumer project. An
+ * example with its own imports is complete and stays as written; a fragment (it uses `client`
+ * or `id` as a reader would have them) gets the imports and declarations it takes for granted.
+ */
+function jsdocExamples(): Array<{ name: string; source: string; complete: boolean }> {
+  const sourceDir = path.join(sdkDir, "src");
+  const fragmentPreamble = [
+    'import { createClient, GraphQLResponseError, HttpError, NetworkError, PaginationError, WelfareGraphError } from "@welfare-graph/sdk";',
+    "declare const client: ReturnType<typeof createClient>;",
+    "declare const id: string;",
+    "export { GraphQLResponseError, HttpError, NetworkError, PaginationError, WelfareGraphError };",
+    "",
+  ].join("\n");
+  return readdirSync(sourceDir)
+    .filter((file) => file.endsWith(".ts"))
+    .flatMap((file) => {
+      const text = readFileSync(path.join(sourceDir, file), "utf8");
+      return [...text.matchAll(/\/\*\*[\s\S]*?\*\//g)]
+        .flatMap((comment) => [...comment[0].matchAll(/```ts\n([\s\S]*?)```/g)].map((block) => block[1]!.replace(/^\s*\* ?/gm, "")))
+        .map((example, i) => {
+          const complete = /^import /m.test(example);
+          return { name: `jsdoc-${file.replace(/\.ts$/, "")}-${i + 1}`, source: complete ? example : fragmentPreamble + example, complete };
+        });
+    });
+}
+
 describe("the packed SDK in a project outside the workspace", () => {
   const scratch = mkdtempSync(path.join(tmpdir(), "wg-sdk-consumer-"));
   const consumer = path.join(scratch, "consumer");
@@ -62,6 +89,8 @@ describe("the packed SDK in a project outside the workspace", () => {
     }
     // The SDK README's first example, verbatim, as a newcomer pastes it (run below against the live server).
     writeFileSync(path.join(consumer, "src/readme-usage.ts"), readmeExample());
+    // The JSDoc examples of the SDK's public functions and types, type-checked with the rest.
+    for (const example of jsdocExamples()) writeFileSync(path.join(consumer, `src/${example.name}.ts`), example.source);
     // Type-check and emit dist/ (tsc emits even when it reports errors; the test below judges).
     typeReport = await typeCheck(consumer);
   }, 240_000);
@@ -81,6 +110,14 @@ describe("the packed SDK in a project outside the workspace", () => {
     expect(manifest).toMatchObject({ name: "@welfare-graph/sdk", version: "0.1.0", sideEffects: false });
     expect(manifest.dependencies ?? {}).toEqual({});
     expect(JSON.stringify(manifest)).not.toContain("workspace:");
+  });
+
+  it("finds the JSDoc examples of createClient, paginate and the error classes", () => {
+    const examples = jsdocExamples();
+    expect(examples.length).toBeGreaterThanOrEqual(5);
+    expect(examples.filter((e) => e.complete).map((e) => e.source)).toEqual([
+      expect.stringContaining('createClient({ url: "http://localhost:4000/graphql" })'),
+    ]);
   });
 
   it("type-checks with tsc: full types, and the mistakes marked @ts-expect-error do not compile", () => {
@@ -116,7 +153,10 @@ describe("the packed SDK in a project outside the workspace", () => {
       const result = JSON.parse(stdout);
       const db = t.database.db;
       const departments = await db.selectFrom("department").select("name_ja").orderBy("municipality_code").orderBy("sort_order").execute();
-      const projects = await db.selectFrom("project").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();
+      const projects = await db
+        .selectFrom("project")
+        .select((eb) => eb.fn.countAll<string>().as("n"))
+        .executeTakeFirstOrThrow();
       const years = await db.selectFrom("fiscal_year").select("year").orderBy("year", "desc").execute();
       expect(result.departmentsTotal).toBe(departments.length);
       expect(result.firstDepartment).toBe(departments[0]!.name_ja);
@@ -135,16 +175,42 @@ describe("the packed SDK in a project outside the workspace", () => {
       const script = path.join(consumer, `readme-usage-${kind}.mjs`);
       writeFileSync(script, emitted.replace(readmeUrl, server.url));
       const { stdout } = await run(process.execPath, [script], { cwd: consumer });
-      const first = await t.database.db.selectFrom("department").select(["name_ja", "name_en"]).orderBy("municipality_code").orderBy("sort_order").executeTakeFirstOrThrow();
+      const first = await t.database.db
+        .selectFrom("department")
+        .select(["name_ja", "name_en"])
+        .orderBy("municipality_code")
+        .orderBy("sort_order")
+        .executeTakeFirstOrThrow();
       expect(stdout).toContain(first.name_ja);
       // Its last line: node(id) of the first department, narrowed by __typename.
       expect(stdout.trim().split("\n").at(-1)).toBe(first.name_en);
     });
 
+    it("runs createClient's JSDoc example as written (only its URL pointed at this server)", async () => {
+      const example = jsdocExamples().find((e) => e.complete)!;
+      const emitted = readFileSync(path.join(consumer, `dist/${example.name}.js`), "utf8");
+      const script = path.join(consumer, `${example.name}-${kind}.mjs`);
+      writeFileSync(script, emitted.replace(readmeUrl, server.url));
+      const { stdout } = await run(process.execPath, [script], { cwd: consumer });
+      const first = await t.database.db.selectFrom("department").select("name_ja").orderBy("municipality_code").orderBy("sort_order").executeTakeFirstOrThrow();
+      expect(stdout).toContain(first.name_ja);
+      // The project it fetched by a Project's id (a Department's id made it throw before).
+      const firstInReportOrder = await t.database.db
+        .selectFrom("project")
+        .select("name_ja")
+        .orderBy("municipality_code")
+        .orderBy("fiscal_year", "desc")
+        .orderBy("document_id")
+        .orderBy("sort_order")
+        .orderBy("id")
+        .executeTakeFirstOrThrow();
+      expect(stdout).toContain(firstInReportOrder.name_ja);
+    });
+
     it("runs through the CommonJS build with require()", async () => {
       const { stdout } = await run(process.execPath, ["run.cjs", server.url], { cwd: consumer });
       const codes = await t.database.db.selectFrom("municipality").select("code").orderBy("code").execute();
-      expect(JSON.parse(stdout)).toEqual({ municipalities: codes.map((c) => c.code), errorIsTyped: true, unit: "PEOPLE" });
+      expect(JSON.parse(stdout)).toEqual({ municipalities: codes.map((c) => c.code), errorIsTyped: true, dimension: "DEPARTMENT" });
     });
   });
 });

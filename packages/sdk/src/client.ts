@@ -19,9 +19,10 @@ export interface RequestOptions {
 }
 
 /** Variables are a required argument exactly when the operation has a required variable. */
-export type OperationArguments<N extends OperationName> = {} extends OperationVariables<N>
-  ? [variables?: OperationVariables<N>, options?: RequestOptions]
-  : [variables: OperationVariables<N>, options?: RequestOptions];
+export type OperationArguments<N extends OperationName> =
+  {} extends OperationVariables<N>
+    ? [variables?: OperationVariables<N>, options?: RequestOptions]
+    : [variables: OperationVariables<N>, options?: RequestOptions];
 
 /** Operations the client can page: a single connection read forward with `$after`. */
 export type PaginatedOperationName = {
@@ -39,9 +40,10 @@ export interface PaginateOptions extends RequestOptions {
   maxPages?: number;
 }
 
-export type PaginateArguments<N extends PaginatedOperationName> = {} extends OperationVariables<N>
-  ? [variables?: OperationVariables<N>, options?: PaginateOptions]
-  : [variables: OperationVariables<N>, options?: PaginateOptions];
+export type PaginateArguments<N extends PaginatedOperationName> =
+  {} extends OperationVariables<N>
+    ? [variables?: OperationVariables<N>, options?: PaginateOptions]
+    : [variables: OperationVariables<N>, options?: PaginateOptions];
 
 /**
  * How to send operations:
@@ -141,7 +143,10 @@ function asGraphQLBody(value: unknown): GraphQLBody | undefined {
  * const { departments } = await client.departments({ first: 10 });
  * console.log(departments.totalCount, departments.nodes.map((d) => d.name));
  *
- * const { project } = await client.project({ id: departments.nodes[0]!.id });
+ * // project() takes a Project's id (a Department's id would be refused).
+ * const { projects } = await client.projects({ first: 1 });
+ * const { project } = await client.project({ id: projects.nodes[0]!.id });
+ * console.log(project?.name);
  *
  * for await (const page of client.paginate.projects({ first: 50 }, { maxPages: 20 })) {
  *   for (const p of page.nodes) console.log(p.name, p.amountThousandYen);
@@ -153,7 +158,11 @@ export function createClient(options: ClientOptions): WelfareGraphClient {
   const fetchImpl = options.fetch ?? ((input: string, init: RequestInit) => globalThis.fetch(input, init));
   const persisted = options.persistedOperations ?? false;
 
-  async function send(summary: RequestSummary, body: Record<string, unknown>, call: RequestOptions | undefined): Promise<{ status: number; statusText: string; text: string }> {
+  async function send(
+    summary: RequestSummary,
+    body: Record<string, unknown>,
+    call: RequestOptions | undefined,
+  ): Promise<{ status: number; statusText: string; text: string }> {
     const headers = new Headers({ "content-type": "application/json", accept: "application/graphql-response+json, application/json" });
     const clientHeaders = typeof options.headers === "function" ? await options.headers() : options.headers;
     for (const source of [clientHeaders, call?.headers]) if (source) new Headers(source).forEach((value, key) => headers.set(key, value));
@@ -195,10 +204,18 @@ export function createClient(options: ClientOptions): WelfareGraphClient {
         throw new GraphQLResponseError(summary, { status: response.status, errors: body.errors, data: body.data as never });
       }
       if (response.status < 200 || response.status > 299) {
-        throw new HttpError(summary, { status: response.status, statusText: response.statusText, body: response.text }, "a GraphQL response without errors, but not a success status");
+        throw new HttpError(
+          summary,
+          { status: response.status, statusText: response.statusText, body: response.text },
+          "a GraphQL response without errors, but not a success status",
+        );
       }
       if (body.data === null || typeof body.data !== "object") {
-        throw new HttpError(summary, { status: response.status, statusText: response.statusText, body: response.text }, "a GraphQL response with neither data nor errors");
+        throw new HttpError(
+          summary,
+          { status: response.status, statusText: response.statusText, body: response.text },
+          "a GraphQL response with neither data nor errors",
+        );
       }
       return body.data;
     }

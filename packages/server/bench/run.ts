@@ -147,7 +147,7 @@ async function run(kind: DatabaseKind) {
 
     console.log("\n  keyset pages (first: 20): page 1 vs page 500 (cursor of row 9,980), median of 7");
     const cursorAt = async (orderBy: Array<{ field: "AMOUNT" | "NAME" | "FISCAL_YEAR" | "REPORT_ORDER"; direction: "asc" | "desc" }> | null, offset: number) => {
-      const terms = projectOrder(orderBy) ?? reportOrder;
+      const terms = projectOrder(orderBy, "orderBy") ?? reportOrder;
       const row = await sql<Record<string, string | number>>`
         select ${sql.join(terms.map((t, i) => sql`${t.expression} as ${sql.ref(`o${i}`)}`))} from project
         order by ${sql.join(terms.map((t) => sql`${t.expression} ${sql.raw(t.direction)}`))} offset ${offset} limit 1`.execute(db);

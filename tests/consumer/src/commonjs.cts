@@ -8,6 +8,6 @@ export async function readWithRequire(url: string) {
   return {
     municipalities: municipalities.nodes.map((m) => m.code),
     errorIsTyped: error instanceof sdk.GraphQLResponseError && error instanceof sdk.WelfareGraphError,
-    unit: sdk.Unit.PEOPLE,
+    dimension: sdk.SpendingDimension.DEPARTMENT,
   };
 }

@@ -5,7 +5,6 @@ import {
   type OperationResult,
   PaginationError,
   type ProjectQuery,
-  Unit,
   WelfareGraphError,
 } from "@welfare-graph/sdk";
 
@@ -31,8 +30,8 @@ export async function readAll(url: string) {
     const { project } = await client.project({ id: p.id });
     if (project && project.beneficiaries.totalCount > (detail?.beneficiaries.totalCount ?? 0)) detail = project;
   }
-  // Enums are values as well as types.
-  const households = detail?.beneficiaries.nodes.filter((b) => b.unit === Unit.HOUSEHOLDS).map((b) => b.value) ?? [];
+  // Units are the dataset's keys (strings), not an enum: another city may bring its own.
+  const households = detail?.beneficiaries.nodes.filter((b) => b.unit === "HOUSEHOLDS").map((b) => b.value) ?? [];
 
   const node = await client.node({ id: firstDepartment.id });
   const nodeName = node.node?.__typename === "Department" ? node.node.name : null;

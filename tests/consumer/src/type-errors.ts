@@ -1,6 +1,6 @@
 // Mistakes that must not compile. Each `@ts-expect-error` fails the build if its line compiles,
 // so this file proves that field names, variable types and required variables are checked.
-import { createClient, type ProjectFlag, Unit } from "@welfare-graph/sdk";
+import { createClient, type ProjectFlag, SpendingDimension } from "@welfare-graph/sdk";
 
 export async function mistakes() {
   const client = createClient({ url: "http://127.0.0.1:1/graphql" });
@@ -22,8 +22,8 @@ export async function mistakes() {
   await client.department({ id: "x" });
   // @ts-expect-error: `project` is not a connection, so it cannot be paginated.
   client.paginate.project({ id: "x" });
-  // @ts-expect-error: not a member of the Unit enum.
-  Unit.PEOPEL;
+  // @ts-expect-error: not a member of the SpendingDimension enum.
+  SpendingDimension.DEPARTEMNT;
   // @ts-expect-error: flags are the enum's values only.
   const flag: ProjectFlag = "NEWISH";
 

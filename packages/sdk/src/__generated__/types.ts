@@ -132,69 +132,6 @@ export const SpendingOrderField = {
 } as const;
 
 export type SpendingOrderField = typeof SpendingOrderField[keyof typeof SpendingOrderField];
-/** Unit of a figure (単位), from a closed list. */
-export const Unit = {
-  /** agencies (機関) */
-  AGENCIES: 'AGENCIES',
-  /** areas (地域) */
-  AREAS: 'AREAS',
-  /** books (冊) */
-  BOOKS: 'BOOKS',
-  /** cases (件) */
-  CASES: 'CASES',
-  /** classes (クラス) */
-  CLASSES: 'CLASSES',
-  /** companies (社) */
-  COMPANIES: 'COMPANIES',
-  /** copies (部) */
-  COPIES: 'COPIES',
-  /** days (日) */
-  DAYS: 'DAYS',
-  /** establishments (事業所) */
-  ESTABLISHMENTS: 'ESTABLISHMENTS',
-  /** facilities (施設) */
-  FACILITIES: 'FACILITIES',
-  /** groups (組) */
-  GROUPS: 'GROUPS',
-  /** hours (時間) */
-  HOURS: 'HOURS',
-  /** households (世帯) */
-  HOUSEHOLDS: 'HOUSEHOLDS',
-  /** items (個) */
-  ITEMS: 'ITEMS',
-  /** units (machines, devices, vehicles) (台) */
-  MACHINES: 'MACHINES',
-  /** months (か月) */
-  MONTHS: 'MONTHS',
-  /** welfare offices (福祉事務所) */
-  OFFICES: 'OFFICES',
-  /** organizations (団体) */
-  ORGANIZATIONS: 'ORGANIZATIONS',
-  /** people (人) */
-  PEOPLE: 'PEOPLE',
-  /** percent (%) */
-  PERCENT: 'PERCENT',
-  /** person-days (人日) */
-  PERSON_DAYS: 'PERSON_DAYS',
-  /** places (か所) */
-  PLACES: 'PLACES',
-  /** percentage points (ポイント) */
-  POINTS: 'POINTS',
-  /** rooms (室) */
-  ROOMS: 'ROOMS',
-  /** school districts (校区) */
-  SCHOOL_DISTRICTS: 'SCHOOL_DISTRICTS',
-  /** sheets (枚) */
-  SHEETS: 'SHEETS',
-  /** thousand yen (千円) */
-  THOUSAND_YEN: 'THOUSAND_YEN',
-  /** times (回) */
-  TIMES: 'TIMES',
-  /** yen (円) */
-  YEN: 'YEN'
-} as const;
-
-export type Unit = typeof Unit[keyof typeof Unit];
 /** What usage figures can be summed by (集計軸). The unit is always part of a bucket: sums never mix units. */
 export const UsageDimension = {
   /** The fiscal year a figure is about (年度). */
@@ -224,8 +161,8 @@ export type UsageFilter = {
   metrics?: Array<string> | null | undefined;
   /** Only figures of projects matching this filter (事業の絞り込み). */
   projects?: ProjectFilter | null | undefined;
-  /** Units (単位) of the figures. */
-  units?: Array<Unit> | null | undefined;
+  /** Units (単位) of the figures, by key (e.g. PEOPLE). */
+  units?: Array<string> | null | undefined;
   /** Wards (区) the figures are for, by global ID. */
   wardIds?: Array<string> | null | undefined;
 };
@@ -285,9 +222,9 @@ export type ProjectFieldsFragment = { id: string, seriesKey: string, name: strin
 
 export type WardFieldsFragment = { id: string, code: string, name: string, nameEn: string };
 
-export type BeneficiaryCountFieldsFragment = { id: string, label: string, value: string, unit: Unit, unitName: string, unitNameEn: string, isTotal: boolean, asOf: string | null, note: string | null, noteEn: string | null, group: { id: string, slug: string, name: string, nameEn: string }, ward: { id: string, code: string, name: string, nameEn: string } | null, fiscalYear: { year: number } };
+export type BeneficiaryCountFieldsFragment = { id: string, label: string, value: string, unit: string, unitName: string, unitNameEn: string, isTotal: boolean, asOf: string | null, note: string | null, noteEn: string | null, group: { id: string, slug: string, name: string, nameEn: string }, ward: { id: string, code: string, name: string, nameEn: string } | null, fiscalYear: { year: number } };
 
-export type UsageFigureFieldsFragment = { id: string, metric: string, label: string, labelEn: string, category: string | null, categoryEn: string | null, value: string, unit: Unit, unitName: string, unitNameEn: string, isTotal: boolean, asOf: string | null, note: string | null, noteEn: string | null, ward: { id: string, code: string, name: string, nameEn: string } | null, fiscalYear: { year: number } };
+export type UsageFigureFieldsFragment = { id: string, metric: string, label: string, labelEn: string, category: string | null, categoryEn: string | null, value: string, unit: string, unitName: string, unitNameEn: string, isTotal: boolean, asOf: string | null, note: string | null, noteEn: string | null, ward: { id: string, code: string, name: string, nameEn: string } | null, fiscalYear: { year: number } };
 
 export type MunicipalitiesQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -312,14 +249,14 @@ export type NodeQueryVariables = Exact<{
 
 
 export type NodeQuery = { node:
-    | { __typename: 'BeneficiaryCount', id: string, label: string, value: string, unit: Unit, unitName: string, unitNameEn: string, isTotal: boolean, asOf: string | null, note: string | null, noteEn: string | null, group: { id: string, slug: string, name: string, nameEn: string }, ward: { id: string, code: string, name: string, nameEn: string } | null, fiscalYear: { year: number } }
+    | { __typename: 'BeneficiaryCount', id: string, label: string, value: string, unit: string, unitName: string, unitNameEn: string, isTotal: boolean, asOf: string | null, note: string | null, noteEn: string | null, group: { id: string, slug: string, name: string, nameEn: string }, ward: { id: string, code: string, name: string, nameEn: string } | null, fiscalYear: { year: number } }
     | { __typename: 'BeneficiaryGroup', slug: string, name: string, nameEn: string, id: string }
     | { __typename: 'Department', id: string, slug: string, name: string, nameEn: string }
     | { __typename: 'FiscalYear', id: string, year: number, eraLabel: string, startsOn: string, endsOn: string }
     | { __typename: 'Municipality', id: string, code: string, code5: string, name: string, nameEn: string, prefecture: string, prefectureEn: string }
     | { __typename: 'Project', id: string, seriesKey: string, name: string, nameEn: string, description: string | null, descriptionEn: string | null, amountThousandYen: string | null, amountYen: string | null, amountNote: string | null, flags: Array<ProjectFlag>, parent: { id: string, name: string } | null, fiscalYear: { year: number, eraLabel: string }, source: { page: number } }
     | { __typename: 'SourceDocument', id: string, slug: string, title: string, titleEn: string, publisher: string | null, pageCount: number, sourceFile: string | null, sourceUrl: string | null, importedAt: string, fiscalYear: { id: string, year: number, eraLabel: string, startsOn: string, endsOn: string } }
-    | { __typename: 'UsageFigure', id: string, metric: string, label: string, labelEn: string, category: string | null, categoryEn: string | null, value: string, unit: Unit, unitName: string, unitNameEn: string, isTotal: boolean, asOf: string | null, note: string | null, noteEn: string | null, ward: { id: string, code: string, name: string, nameEn: string } | null, fiscalYear: { year: number } }
+    | { __typename: 'UsageFigure', id: string, metric: string, label: string, labelEn: string, category: string | null, categoryEn: string | null, value: string, unit: string, unitName: string, unitNameEn: string, isTotal: boolean, asOf: string | null, note: string | null, noteEn: string | null, ward: { id: string, code: string, name: string, nameEn: string } | null, fiscalYear: { year: number } }
     | { __typename: 'Ward', id: string, code: string, name: string, nameEn: string }
    | null };
 
@@ -329,18 +266,18 @@ export type NodesQueryVariables = Exact<{
 
 
 export type NodesQuery = { nodes: Array<
-    | { __typename: 'BeneficiaryCount', id: string, label: string, value: string, unit: Unit, unitName: string, unitNameEn: string, isTotal: boolean, asOf: string | null, note: string | null, noteEn: string | null, group: { id: string, slug: string, name: string, nameEn: string }, ward: { id: string, code: string, name: string, nameEn: string } | null, fiscalYear: { year: number } }
+    | { __typename: 'BeneficiaryCount', id: string, label: string, value: string, unit: string, unitName: string, unitNameEn: string, isTotal: boolean, asOf: string | null, note: string | null, noteEn: string | null, group: { id: string, slug: string, name: string, nameEn: string }, ward: { id: string, code: string, name: string, nameEn: string } | null, fiscalYear: { year: number } }
     | { __typename: 'BeneficiaryGroup', slug: string, name: string, nameEn: string, id: string }
     | { __typename: 'Department', id: string, slug: string, name: string, nameEn: string }
     | { __typename: 'FiscalYear', id: string, year: number, eraLabel: string, startsOn: string, endsOn: string }
     | { __typename: 'Municipality', id: string, code: string, code5: string, name: string, nameEn: string, prefecture: string, prefectureEn: string }
     | { __typename: 'Project', id: string, seriesKey: string, name: string, nameEn: string, description: string | null, descriptionEn: string | null, amountThousandYen: string | null, amountYen: string | null, amountNote: string | null, flags: Array<ProjectFlag>, parent: { id: string, name: string } | null, fiscalYear: { year: number, eraLabel: string }, source: { page: number } }
     | { __typename: 'SourceDocument', id: string, slug: string, title: string, titleEn: string, publisher: string | null, pageCount: number, sourceFile: string | null, sourceUrl: string | null, importedAt: string, fiscalYear: { id: string, year: number, eraLabel: string, startsOn: string, endsOn: string } }
-    | { __typename: 'UsageFigure', id: string, metric: string, label: string, labelEn: string, category: string | null, categoryEn: string | null, value: string, unit: Unit, unitName: string, unitNameEn: string, isTotal: boolean, asOf: string | null, note: string | null, noteEn: string | null, ward: { id: string, code: string, name: string, nameEn: string } | null, fiscalYear: { year: number } }
+    | { __typename: 'UsageFigure', id: string, metric: string, label: string, labelEn: string, category: string | null, categoryEn: string | null, value: string, unit: string, unitName: string, unitNameEn: string, isTotal: boolean, asOf: string | null, note: string | null, noteEn: string | null, ward: { id: string, code: string, name: string, nameEn: string } | null, fiscalYear: { year: number } }
     | { __typename: 'Ward', id: string, code: string, name: string, nameEn: string }
    | null> };
 
-type NodeFields_BeneficiaryCount_Fragment = { id: string, label: string, value: string, unit: Unit, unitName: string, unitNameEn: string, isTotal: boolean, asOf: string | null, note: string | null, noteEn: string | null, group: { id: string, slug: string, name: string, nameEn: string }, ward: { id: string, code: string, name: string, nameEn: string } | null, fiscalYear: { year: number } };
+type NodeFields_BeneficiaryCount_Fragment = { id: string, label: string, value: string, unit: string, unitName: string, unitNameEn: string, isTotal: boolean, asOf: string | null, note: string | null, noteEn: string | null, group: { id: string, slug: string, name: string, nameEn: string }, ward: { id: string, code: string, name: string, nameEn: string } | null, fiscalYear: { year: number } };
 
 type NodeFields_BeneficiaryGroup_Fragment = { slug: string, name: string, nameEn: string, id: string };
 
@@ -354,7 +291,7 @@ type NodeFields_Project_Fragment = { id: string, seriesKey: string, name: string
 
 type NodeFields_SourceDocument_Fragment = { id: string, slug: string, title: string, titleEn: string, publisher: string | null, pageCount: number, sourceFile: string | null, sourceUrl: string | null, importedAt: string, fiscalYear: { id: string, year: number, eraLabel: string, startsOn: string, endsOn: string } };
 
-type NodeFields_UsageFigure_Fragment = { id: string, metric: string, label: string, labelEn: string, category: string | null, categoryEn: string | null, value: string, unit: Unit, unitName: string, unitNameEn: string, isTotal: boolean, asOf: string | null, note: string | null, noteEn: string | null, ward: { id: string, code: string, name: string, nameEn: string } | null, fiscalYear: { year: number } };
+type NodeFields_UsageFigure_Fragment = { id: string, metric: string, label: string, labelEn: string, category: string | null, categoryEn: string | null, value: string, unit: string, unitName: string, unitNameEn: string, isTotal: boolean, asOf: string | null, note: string | null, noteEn: string | null, ward: { id: string, code: string, name: string, nameEn: string } | null, fiscalYear: { year: number } };
 
 type NodeFields_Ward_Fragment = { id: string, code: string, name: string, nameEn: string };
 
@@ -389,7 +326,7 @@ export type ProjectQueryVariables = Exact<{
 }>;
 
 
-export type ProjectQuery = { project: { id: string, seriesKey: string, name: string, nameEn: string, description: string | null, descriptionEn: string | null, amountThousandYen: string | null, amountYen: string | null, amountNote: string | null, flags: Array<ProjectFlag>, department: { id: string, slug: string, name: string, nameEn: string }, municipality: { code: string, name: string }, source: { page: number, document: { id: string, title: string } }, lineItems: { totalCount: number, nodes: Array<{ id: string, seriesKey: string, name: string, nameEn: string, description: string | null, descriptionEn: string | null, amountThousandYen: string | null, amountYen: string | null, amountNote: string | null, flags: Array<ProjectFlag>, parent: { id: string, name: string } | null, fiscalYear: { year: number, eraLabel: string }, source: { page: number } }> }, beneficiaries: { totalCount: number, nodes: Array<{ id: string, label: string, value: string, unit: Unit, unitName: string, unitNameEn: string, isTotal: boolean, asOf: string | null, note: string | null, noteEn: string | null, group: { id: string, slug: string, name: string, nameEn: string }, ward: { id: string, code: string, name: string, nameEn: string } | null, fiscalYear: { year: number } }> }, usage: { totalCount: number, nodes: Array<{ id: string, metric: string, label: string, labelEn: string, category: string | null, categoryEn: string | null, value: string, unit: Unit, unitName: string, unitNameEn: string, isTotal: boolean, asOf: string | null, note: string | null, noteEn: string | null, ward: { id: string, code: string, name: string, nameEn: string } | null, fiscalYear: { year: number } }> }, parent: { id: string, name: string } | null, fiscalYear: { year: number, eraLabel: string } } | null };
+export type ProjectQuery = { project: { id: string, seriesKey: string, name: string, nameEn: string, description: string | null, descriptionEn: string | null, amountThousandYen: string | null, amountYen: string | null, amountNote: string | null, flags: Array<ProjectFlag>, department: { id: string, slug: string, name: string, nameEn: string }, municipality: { code: string, name: string }, source: { page: number, document: { id: string, title: string } }, lineItems: { totalCount: number, nodes: Array<{ id: string, seriesKey: string, name: string, nameEn: string, description: string | null, descriptionEn: string | null, amountThousandYen: string | null, amountYen: string | null, amountNote: string | null, flags: Array<ProjectFlag>, parent: { id: string, name: string } | null, fiscalYear: { year: number, eraLabel: string }, source: { page: number } }> }, beneficiaries: { totalCount: number, nodes: Array<{ id: string, label: string, value: string, unit: string, unitName: string, unitNameEn: string, isTotal: boolean, asOf: string | null, note: string | null, noteEn: string | null, group: { id: string, slug: string, name: string, nameEn: string }, ward: { id: string, code: string, name: string, nameEn: string } | null, fiscalYear: { year: number } }> }, usage: { totalCount: number, nodes: Array<{ id: string, metric: string, label: string, labelEn: string, category: string | null, categoryEn: string | null, value: string, unit: string, unitName: string, unitNameEn: string, isTotal: boolean, asOf: string | null, note: string | null, noteEn: string | null, ward: { id: string, code: string, name: string, nameEn: string } | null, fiscalYear: { year: number } }> }, parent: { id: string, name: string } | null, fiscalYear: { year: number, eraLabel: string } } | null };
 
 export type ProjectSeriesQueryVariables = Exact<{
   id: string;
@@ -439,4 +376,4 @@ export type UsageTotalsQueryVariables = Exact<{
 }>;
 
 
-export type UsageTotalsQuery = { usageTotals: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, nodes: Array<{ count: number, sum: string, unit: Unit, metric: string | null, label: string | null, labelEn: string | null, ward: { id: string, name: string } | null, fiscalYear: { year: number } | null, municipality: { code: string } | null, project: { id: string, name: string } | null }> } };
+export type UsageTotalsQuery = { usageTotals: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, nodes: Array<{ count: number, sum: string, unit: string, metric: string | null, label: string | null, labelEn: string | null, ward: { id: string, name: string } | null, fiscalYear: { year: number } | null, municipality: { code: string } | null, project: { id: string, name: string } | null }> } };

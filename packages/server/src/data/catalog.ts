@@ -19,7 +19,11 @@ import { emptyPage, loadPages, type Page, type PageArgs, type SortTerm } from ".
 export const byId = (table: string): SortTerm => ({ expression: sql`${sql.ref(`${table}.id`)}`, direction: "asc", kind: "integer", name: "id" });
 
 export async function municipalitiesByCode(db: Kysely<Database>, codes: readonly string[]): Promise<Array<Municipality | undefined>> {
-  const rows = await db.selectFrom("municipality").selectAll().where("code", "in", [...codes]).execute();
+  const rows = await db
+    .selectFrom("municipality")
+    .selectAll()
+    .where("code", "in", [...codes])
+    .execute();
   const byCode = new Map(rows.map((r) => [r.code, toMunicipality(r)]));
   return codes.map((c) => byCode.get(c));
 }
@@ -35,7 +39,11 @@ export async function municipalityPage(db: Kysely<Database>, args: PageArgs): Pr
 }
 
 export async function fiscalYearsByYear(db: Kysely<Database>, years: readonly number[]): Promise<Array<FiscalYear | undefined>> {
-  const rows = await db.selectFrom("fiscal_year").selectAll().where("year", "in", [...years]).execute();
+  const rows = await db
+    .selectFrom("fiscal_year")
+    .selectAll()
+    .where("year", "in", [...years])
+    .execute();
   const byYear = new Map(rows.map((r) => [r.year, toFiscalYear(r)]));
   return years.map((y) => byYear.get(y));
 }
@@ -51,7 +59,11 @@ export async function fiscalYearPage(db: Kysely<Database>, args: PageArgs): Prom
 }
 
 export async function unitsByKey(db: Kysely<Database>, keys: readonly string[]): Promise<Array<Unit | undefined>> {
-  const rows = await db.selectFrom("unit").selectAll().where("key", "in", [...keys]).execute();
+  const rows = await db
+    .selectFrom("unit")
+    .selectAll()
+    .where("key", "in", [...keys])
+    .execute();
   const byKey = new Map(rows.map((r) => [r.key, toUnit(r)]));
   return keys.map((k) => byKey.get(k));
 }
@@ -68,7 +80,10 @@ export async function documentsByKey(db: Kysely<Database>, keys: readonly string
 export async function wardPagesByMunicipality(db: Kysely<Database>, codes: readonly string[], args: PageArgs) {
   const pages = await loadPages({
     db,
-    base: db.selectFrom("ward").selectAll("ward").where("ward.municipality_code", "in", [...codes]),
+    base: db
+      .selectFrom("ward")
+      .selectAll("ward")
+      .where("ward.municipality_code", "in", [...codes]),
     partitionBy: sql`ward.municipality_code`,
     order: [{ expression: sql`ward.sort_order`, direction: "asc", kind: "integer", name: "sortOrder" }, byId("ward")],
     args,

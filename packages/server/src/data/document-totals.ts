@@ -34,7 +34,9 @@ export interface DocumentRef {
   key: string;
 }
 
-export async function documentsOf(db: Kysely<Database>): Promise<Array<DocumentRef & { titleJa: string; fiscalYear: number; pageCount: number; municipalityNameJa: string }>> {
+export async function documentsOf(
+  db: Kysely<Database>,
+): Promise<Array<DocumentRef & { titleJa: string; fiscalYear: number; pageCount: number; municipalityNameJa: string }>> {
   const rows = await db
     .selectFrom("source_document as d")
     .innerJoin("municipality as m", "m.code", "d.municipality_code")

@@ -2,9 +2,10 @@
 // figures summed by ward, metric, year … (利用実績の集計).
 import { type Kysely, type RawBuilder, sql } from "kysely";
 import type { Database } from "../db/types.ts";
-import { byId, mapPage } from "./catalog.ts";
+import { type BucketOrder, type BucketTotals, bucketOrder, bucketPage } from "./buckets.ts";
+import { byId } from "./catalog.ts";
 import { fromSortableKey, inKeys, sortableKey } from "./keys.ts";
-import { loadPages, type Page, type PageArgs, type SortTerm } from "./pagination.ts";
+import type { Page, PageArgs, SortTerm } from "./pagination.ts";
 import { inList, type ProjectFilter, projectConditions, type SortDirection } from "./project-query.ts";
 import { checkListLength, QueryInputError } from "./query-input.ts";
 
@@ -28,10 +29,10 @@ export interface FigureFilter {
 
 export type FigureTable = "beneficiary_count" | "usage_figure";
 
-export function figureConditions(table: FigureTable, filter: FigureFilter | null | undefined, argumentName = "where"): RawBuilder<boolean> {
+export function figureConditions(table: FigureTable, filter: FigureFilter | null | undefined, path: string): RawBuilder<boolean> {
   const f = filter ?? {};
   const col = (name: string) => sql.ref(`${table}.${name}`);
-  const at = (field: string) => `${argumentName}.${field}`;
+  const at = (field: string) => `${path}.${field}`;
   for (const [field, values] of Object.entries(f)) if (Array.isArray(values)) checkListLength(values, at(field));
   const conditions: RawBuilder<boolean>[] = [];
   if (f.fiscalYears) conditions.push(inList(col("fiscal_year"), f.fiscalYears));
@@ -57,7 +58,10 @@ export function figureConditions(table: FigureTable, filter: FigureFilter | null
 
 export type FigureOrderField = "VALUE" | "FISCAL_YEAR" | "REPORT_ORDER";
 
-export function figureOrder(table: FigureTable, orderBy: ReadonlyArray<{ field: FigureOrderField; direction: SortDirection }> | null | undefined): SortTerm[] | undefined {
+export function figureOrder(
+  table: FigureTable,
+  orderBy: ReadonlyArray<{ field: FigureOrderField; direction: SortDirection }> | null | undefined,
+): SortTerm[] | undefined {
   if (!orderBy || orderBy.length === 0) return undefined;
   if (new Set(orderBy.map((o) => o.field)).size !== orderBy.length) throw new QueryInputError(`"orderBy" names a field twice; name each field once`, "orderBy");
   const col = (name: string) => sql`${sql.ref(`${table}.${name}`)}`;
@@ -99,7 +103,19 @@ export interface UsageTotal {
 export interface UsageTotalsQuery {
   groupBy: readonly UsageDimension[];
   where?: FigureFilter | null | undefined;
-  orderBy?: ReadonlyArray<{ field: "SUM" | "COUNT" | "KEY"; direction: SortDirection }> | null | undefined;
+  orderBy?: readonly BucketOrder[] | null | undefined;
+}
+
+/** A row of the grouped statement: the key columns of the dimensions grouped by, the unit, the totals. */
+interface UsageTotalRow extends BucketTotals {
+  k_municipality?: string;
+  k_fiscal_year?: number;
+  k_ward?: string;
+  k_metric?: string;
+  k_project?: string;
+  k_unit: string;
+  label_ja?: string | null;
+  label_en?: string | null;
 }
 
 const usageDimensions: Record<UsageDimension, { column: string; select: RawBuilder<unknown>; kind: SortTerm["kind"] }> = {
@@ -115,39 +131,37 @@ const usageDimensions: Record<UsageDimension, { column: string; select: RawBuild
  * isTotal) are left out: their parts are summed instead. Rates are left out.
  */
 export async function usageTotalsPage(db: Kysely<Database>, query: UsageTotalsQuery, args: PageArgs): Promise<Page<UsageTotal>> {
-  if (query.groupBy.length < 1 || query.groupBy.length > 3) throw new QueryInputError(`"groupBy" takes one to three dimensions, got ${query.groupBy.length}`, "groupBy");
+  if (query.groupBy.length < 1 || query.groupBy.length > 3)
+    throw new QueryInputError(`"groupBy" takes one to three dimensions, got ${query.groupBy.length}`, "groupBy");
   if (new Set(query.groupBy).size !== query.groupBy.length) throw new QueryInputError(`"groupBy" names a dimension twice`, "groupBy");
   const dims = [...query.groupBy.map((d) => usageDimensions[d]), { column: "k_unit", select: sql`u.unit`, kind: "text" as const }];
   const figures = db
     .selectFrom("usage_figure")
     .selectAll("usage_figure")
-    .where(figureConditions("usage_figure", query.where))
+    .where(figureConditions("usage_figure", query.where, "where"))
     .where(sql<boolean>`not usage_figure.is_total`)
     .where(sql<boolean>`usage_figure.unit not in (${sql.join(nonAdditiveUnits.map((u) => sql`${u}`))})`);
   const labels = query.groupBy.includes("METRIC") ? sql`, min(u.label_ja) as label_ja, min(u.label_en) as label_en` : sql``;
-  const grouped = sql`
+  const grouped = sql<UsageTotalRow>`
     select ${sql.join(dims.map((d) => sql`${d.select} as ${sql.ref(d.column)}`))}, count(*)::int as count, sum(u.value) as sum ${labels}
     from (${figures}) u group by ${sql.join(dims.map((d) => d.select))}`;
-  const keyTerms = (direction: SortDirection): SortTerm[] => dims.map((d) => ({ expression: sql`bucket.${sql.ref(d.column)}`, direction, kind: d.kind, name: d.column }));
-  const order: SortTerm[] = [];
-  for (const o of query.orderBy?.length ? query.orderBy : [{ field: "KEY" as const, direction: "asc" as const }]) {
-    if (o.field === "SUM") order.push({ expression: sql`bucket.sum`, direction: o.direction, kind: "decimal", name: "sum" });
-    if (o.field === "COUNT") order.push({ expression: sql`bucket.count`, direction: o.direction, kind: "integer", name: "count" });
-    if (o.field === "KEY") order.push(...keyTerms(o.direction));
-  }
-  const lastDirection = order.at(-1)?.direction ?? "asc";
-  order.push(...keyTerms(lastDirection).map((t) => ({ ...t, name: `tie_${t.name}` })));
-  const pages = await loadPages({ db, shared: { name: "bucket", query: grouped }, base: db.selectFrom("bucket" as any).selectAll("bucket" as any) as any, order, args });
-  return mapPage(pages.get(""), (row: any): UsageTotal => ({
-    municipalityCode: row.k_municipality ?? null,
-    fiscalYear: row.k_fiscal_year ?? null,
-    wardKey: fromSortableKey(row.k_ward),
-    metric: row.k_metric ?? null,
-    labelJa: row.label_ja ?? null,
-    labelEn: row.label_en ?? null,
-    projectKey: fromSortableKey(row.k_project),
-    unit: row.k_unit,
-    count: row.count,
-    sum: String(row.sum),
-  }));
+  const order = bucketOrder(dims, query.orderBy, { field: "KEY", direction: "asc" });
+  return bucketPage(
+    db,
+    grouped,
+    order,
+    args,
+    (row): UsageTotal => ({
+      municipalityCode: row.k_municipality ?? null,
+      fiscalYear: row.k_fiscal_year ?? null,
+      wardKey: fromSortableKey(row.k_ward),
+      metric: row.k_metric ?? null,
+      labelJa: row.label_ja ?? null,
+      labelEn: row.label_en ?? null,
+      projectKey: fromSortableKey(row.k_project),
+      unit: row.k_unit,
+      count: row.count,
+      sum: String(row.sum),
+    }),
+  );
 }

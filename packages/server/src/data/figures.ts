@@ -8,7 +8,6 @@ import { type FigureFilter, type FigureOrderField, type FigureTable, figureCondi
 import { loadPages, type PageArgs } from "./pagination.ts";
 import type { SortDirection } from "./project-query.ts";
 
-
 export interface FigurePageOptions {
   where?: FigureFilter | null | undefined;
   orderBy?: ReadonlyArray<{ field: FigureOrderField; direction: SortDirection }> | null | undefined;
@@ -33,8 +32,11 @@ async function figurePages<T>(
   options: FigurePageOptions = {},
 ) {
   const ref = (name: string) => sql.ref(`${table}.${name}`);
-  let base = db.selectFrom(table).selectAll(table).where(inKeys(`${table}.municipality_code`, `${table}.${column}`, parentKeys));
-  if (options.where) base = base.where(figureConditions(table, options.where));
+  let base = db
+    .selectFrom(table)
+    .selectAll(table)
+    .where(inKeys(`${table}.municipality_code`, `${table}.${column}`, parentKeys));
+  if (options.where) base = base.where(figureConditions(table, options.where, "where"));
   const pages = await loadPages({
     db,
     base,

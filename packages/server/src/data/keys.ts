@@ -30,9 +30,11 @@ export async function findByKeys<T extends MunicipalTable, V>(
   keys: readonly string[],
   map: (row: Selectable<Database[T]>) => V,
 ): Promise<Array<V | undefined>> {
-  const rows = (await (db as Kysely<any>).selectFrom(table).selectAll().where(inKeys("municipality_code", "id", keys)).execute()) as Array<
-    Selectable<Database[T]> & { municipality_code: string; id: string }
-  >;
+  const rows = (await (db as Kysely<any>)
+    .selectFrom(table)
+    .selectAll()
+    .where(inKeys("municipality_code", "id", keys))
+    .execute()) as Array<Selectable<Database[T]> & { municipality_code: string; id: string }>;
   const byKey = new Map(rows.map((r) => [keyOf(r.municipality_code, String(r.id)), r]));
   return keys.map((k) => {
     const row = byKey.get(k);

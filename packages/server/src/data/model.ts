@@ -197,11 +197,7 @@ export const toProject = (r: Selectable<ProjectTable>): Project => ({
   descriptionEn: r.description_en,
   amountThousandYen: r.amount_thousand_yen === null ? null : String(r.amount_thousand_yen),
   amountNote: r.amount_note,
-  flags: [
-    ...(r.is_new ? (["NEW"] as const) : []),
-    ...(r.is_expanded ? (["EXPANDED"] as const) : []),
-    ...(r.is_relisted ? (["RELISTED"] as const) : []),
-  ],
+  flags: [...(r.is_new ? (["NEW"] as const) : []), ...(r.is_expanded ? (["EXPANDED"] as const) : []), ...(r.is_relisted ? (["RELISTED"] as const) : [])],
   page: r.page,
 });
 

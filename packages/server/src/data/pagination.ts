@@ -2,6 +2,7 @@
 // rows are numbered per parent by the requested order, the cursor is the last row's order
 // values, and totals are counted over the filtered set, not the page.
 import { type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from "kysely";
+import { QueryInputError } from "./query-input.ts";
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
@@ -27,17 +28,6 @@ export interface SortTerm {
   kind: SortKind;
   /** Part of the ordering's signature, so a cursor made for one order is refused by another. */
   name: string;
-}
-
-/** A client-caused problem with page arguments; the GraphQL layer maps it to BAD_USER_INPUT. */
-export class PaginationError extends Error {
-  constructor(
-    message: string,
-    readonly argumentName: string,
-  ) {
-    super(message);
-    this.name = "PaginationError";
-  }
 }
 
 export interface Edge<T> {
@@ -74,12 +64,12 @@ function isValueOfKind(value: unknown, kind: SortKind): value is CursorValue {
   }
 }
 
-function invalidCursor(argumentName: string, why: string): PaginationError {
-  return new PaginationError(`"${argumentName}" is not a valid cursor for this list (${why}); use a cursor this list returned`, argumentName);
+function invalidCursor(path: string, why: string): QueryInputError {
+  return new QueryInputError(`"${path}" is not a valid cursor for this list (${why}); use a cursor this list returned`, path);
 }
 
-export function decodeCursor(order: SortTerm[], cursor: string, argumentName: string): CursorValue[] {
-  const invalid = (why: string) => invalidCursor(argumentName, why);
+export function decodeCursor(order: SortTerm[], cursor: string, path: string): CursorValue[] {
+  const invalid = (why: string) => invalidCursor(path, why);
   let parsed: unknown;
   try {
     if (!/^[A-Za-z0-9_-]{1,4096}$/.test(cursor)) throw new Error("not base64url");
@@ -109,8 +99,8 @@ async function withCursorValues<T>(args: PageArgs, run: () => Promise<T>): Promi
     return await run();
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code;
-    const argumentName = args.after != null ? "after" : args.before != null ? "before" : undefined;
-    if (argumentName && typeof code === "string" && valueOutOfDomain.has(code)) throw invalidCursor(argumentName, "it has been altered");
+    const path = args.after != null ? "after" : args.before != null ? "before" : undefined;
+    if (path && typeof code === "string" && valueOutOfDomain.has(code)) throw invalidCursor(path, "it has been altered");
     throw error;
   }
 }
@@ -119,10 +109,11 @@ export function pageSize(args: PageArgs): { size: number; backward: boolean } {
   for (const name of ["first", "last"] as const) {
     const value = args[name];
     if (value === null || value === undefined) continue;
-    if (!Number.isInteger(value) || value < 0) throw new PaginationError(`"${name}" must be a whole number from 0 to ${MAX_PAGE_SIZE}`, name);
-    if (value > MAX_PAGE_SIZE) throw new PaginationError(`"${name}" is ${value}, above the maximum page size of ${MAX_PAGE_SIZE}; page with "after"/"before" instead`, name);
+    if (!Number.isInteger(value) || value < 0) throw new QueryInputError(`"${name}" must be a whole number from 0 to ${MAX_PAGE_SIZE}`, name);
+    if (value > MAX_PAGE_SIZE)
+      throw new QueryInputError(`"${name}" is ${value}, above the maximum page size of ${MAX_PAGE_SIZE}; page with "after"/"before" instead`, name);
   }
-  if (args.first != null && args.last != null) throw new PaginationError(`pass either "first" or "last", not both`, "last");
+  if (args.first != null && args.last != null) throw new QueryInputError(`pass either "first" or "last", not both`, "last");
   if (args.last != null) return { size: args.last, backward: true };
   return { size: args.first ?? DEFAULT_PAGE_SIZE, backward: false };
 }

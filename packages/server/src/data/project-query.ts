@@ -37,13 +37,16 @@ const flagColumn: Record<ProjectFlag, string> = { NEW: "project.is_new", EXPANDE
 
 function anyFlag(flags: readonly ProjectFlag[]): RawBuilder<boolean> {
   if (flags.length === 0) return sql<boolean>`false`;
-  return sql<boolean>`(${sql.join(flags.map((f) => sql.ref(flagColumn[f])), sql` or `)})`;
+  return sql<boolean>`(${sql.join(
+    flags.map((f) => sql.ref(flagColumn[f])),
+    sql` or `,
+  )})`;
 }
 
 /** The filter's conditions on `project`, as one SQL boolean (true when nothing filters). */
-export function projectConditions(filter: ProjectFilter | null | undefined, argumentName = "where"): RawBuilder<boolean> {
+export function projectConditions(filter: ProjectFilter | null | undefined, path: string): RawBuilder<boolean> {
   const f = filter ?? {};
-  const at = (field: string) => `${argumentName}.${field}`;
+  const at = (field: string) => `${path}.${field}`;
   const conditions: RawBuilder<boolean>[] = [];
   for (const [field, values] of Object.entries(f)) if (Array.isArray(values)) checkListLength(values, at(field));
 
@@ -59,7 +62,8 @@ export function projectConditions(filter: ProjectFilter | null | undefined, argu
       throw new QueryInputError(`"${at("amountThousandYen")}" has gte ${gte} above lte ${lte}; no amount can match`, at("amountThousandYen"));
     }
   }
-  if (f.hasAmount != null) conditions.push(f.hasAmount ? sql<boolean>`project.amount_thousand_yen is not null` : sql<boolean>`project.amount_thousand_yen is null`);
+  if (f.hasAmount != null)
+    conditions.push(f.hasAmount ? sql<boolean>`project.amount_thousand_yen is not null` : sql<boolean>`project.amount_thousand_yen is null`);
   if (f.flags) conditions.push(anyFlag(f.flags));
   if (f.withoutFlags) conditions.push(sql<boolean>`not ${anyFlag(f.withoutFlags)}`);
   if (f.beneficiaryGroupKeys) {
@@ -88,9 +92,9 @@ export function inList(expression: RawBuilder<unknown>, values: readonly (string
   return sql<boolean>`${expression} in (${sql.join(values.map((v) => sql`${v}`))})`;
 }
 
-export function applyProjectFilter<Q extends SelectQueryBuilder<Database, any, any>>(base: Q, filter: ProjectFilter | null | undefined, argumentName = "where"): Q {
+export function applyProjectFilter<Q extends SelectQueryBuilder<Database, any, any>>(base: Q, filter: ProjectFilter | null | undefined, path: string): Q {
   if (!filter) return base;
-  return base.where(projectConditions(filter, argumentName)) as Q;
+  return base.where(projectConditions(filter, path)) as Q;
 }
 
 /** Re-listed projects (再掲) repeat an amount shown where they are first listed. */
@@ -157,12 +161,12 @@ function termsOf({ field, direction }: ProjectOrder): SortTerm[] {
  * last key so that the order is total and, when all keys run one way, index-seekable.
  * Undefined when no order was asked for (the list's own default applies).
  */
-export function projectOrder(orderBy: readonly ProjectOrder[] | null | undefined, argumentName = "orderBy"): SortTerm[] | undefined {
+export function projectOrder(orderBy: readonly ProjectOrder[] | null | undefined, path: string): SortTerm[] | undefined {
   if (!orderBy || orderBy.length === 0) return undefined;
-  if (orderBy.length > MAX_ORDER_KEYS) throw new QueryInputError(`"${argumentName}" has ${orderBy.length} keys; use at most ${MAX_ORDER_KEYS}`, argumentName);
+  if (orderBy.length > MAX_ORDER_KEYS) throw new QueryInputError(`"${path}" has ${orderBy.length} keys; use at most ${MAX_ORDER_KEYS}`, path);
   const fields = new Set<string>();
   for (const o of orderBy) {
-    if (fields.has(o.field)) throw new QueryInputError(`"${argumentName}" names ${o.field} twice; name each field once`, argumentName);
+    if (fields.has(o.field)) throw new QueryInputError(`"${path}" names ${o.field} twice; name each field once`, path);
     fields.add(o.field);
   }
   const last = orderBy.at(-1)!.direction;

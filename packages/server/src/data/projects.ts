@@ -59,26 +59,35 @@ function scopedProjects(db: Kysely<Database>, parent: ProjectParent, parentKeys:
   }
   const column = parentColumn[parent];
   return {
-    base: db.selectFrom("project").selectAll("project").where(inKeys("project.municipality_code", `project.${column}`, parentKeys)),
+    base: db
+      .selectFrom("project")
+      .selectAll("project")
+      .where(inKeys("project.municipality_code", `project.${column}`, parentKeys)),
     partitionBy: sql`project.municipality_code || ':' || ${sql.ref(`project.${column}`)}`,
   };
 }
 
 function narrowed(base: ProjectBase, options: ProjectPageOptions): ProjectBase {
   let result = base;
-  if (options.where) result = result.where(projectConditions(options.where));
+  if (options.where) result = result.where(projectConditions(options.where, "where"));
   if (options.filter) result = options.filter(result);
   return result;
 }
 
 /** One page of projects per parent, all in one statement. */
-export async function projectPages(db: Kysely<Database>, parent: ProjectParent, parentKeys: readonly string[], args: PageArgs, options: ProjectPageOptions = {}) {
+export async function projectPages(
+  db: Kysely<Database>,
+  parent: ProjectParent,
+  parentKeys: readonly string[],
+  args: PageArgs,
+  options: ProjectPageOptions = {},
+) {
   const { base, partitionBy } = scopedProjects(db, parent, parentKeys);
   const pages = await loadPages({
     db,
     base: narrowed(base, options),
     partitionBy,
-    order: projectOrder(options.orderBy) ?? options.order ?? reportOrder,
+    order: projectOrder(options.orderBy, "orderBy") ?? options.order ?? reportOrder,
     args,
   });
   return (parent === "root" ? [""] : parentKeys).map((k) => mapPage(pages.get(k), toProject));
@@ -110,7 +119,14 @@ export interface ProjectAggregate {
   maxThousandYen: string | null;
 }
 
-export const emptyAggregate: ProjectAggregate = { count: 0, countWithAmount: 0, sumThousandYen: "0", avgThousandYen: null, minThousandYen: null, maxThousandYen: null };
+export const emptyAggregate: ProjectAggregate = {
+  count: 0,
+  countWithAmount: 0,
+  sumThousandYen: "0",
+  avgThousandYen: null,
+  minThousandYen: null,
+  maxThousandYen: null,
+};
 
 export interface AggregateOptions {
   where?: ProjectFilter | null | undefined;
@@ -122,7 +138,12 @@ export interface AggregateOptions {
  * Aggregates over the whole filtered list of each parent (not a page), one SQL statement for
  * all parents. PostgreSQL sums bigint into numeric, so nothing overflows or rounds.
  */
-export async function projectAggregates(db: Kysely<Database>, parent: ProjectParent, parentKeys: readonly string[], options: AggregateOptions = {}): Promise<ProjectAggregate[]> {
+export async function projectAggregates(
+  db: Kysely<Database>,
+  parent: ProjectParent,
+  parentKeys: readonly string[],
+  options: AggregateOptions = {},
+): Promise<ProjectAggregate[]> {
   const { base, partitionBy } = scopedProjects(db, parent, parentKeys);
   const added = base
     .clearSelect()
@@ -133,9 +154,17 @@ export async function projectAggregates(db: Kysely<Database>, parent: ProjectPar
       "project.parent_id",
       "project.amount_thousand_yen as amount",
     ])
-    .where(projectConditions(options.where))
+    .where(projectConditions(options.where, "where"))
     .where(notRelisted(options.includeRelisted ?? false));
-  const result = await sql<{ parent: string; count: number; count_with_amount: number; sum: string; avg: string | null; min: string | null; max: string | null }>`
+  const result = await sql<{
+    parent: string;
+    count: number;
+    count_with_amount: number;
+    sum: string;
+    avg: string | null;
+    min: string | null;
+    max: string | null;
+  }>`
     select list as parent, count(*)::int as count, count(amount)::int as count_with_amount,
       coalesce(sum(amount), 0)::text as sum,
       -- Half-up to 3 decimals in exact integer arithmetic: avg() divides at a limited scale.

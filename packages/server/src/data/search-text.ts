@@ -18,16 +18,22 @@ export function foldForSearch(text: string): string {
 }
 
 /** Space-separated terms (full-width spaces too), folded; every term must match (AND). */
-export function searchTerms(query: string, argumentName: string): string[] {
+export function searchTerms(query: string, path: string): string[] {
   if (query.length > MAX_QUERY_LENGTH) {
-    throw new QueryInputError(`"${argumentName}" is ${query.length} characters long; shorten it to at most ${MAX_QUERY_LENGTH}`, argumentName);
+    throw new QueryInputError(`"${path}" is ${query.length} characters long; shorten it to at most ${MAX_QUERY_LENGTH}`, path);
   }
-  const terms = [...new Set(foldForSearch(query).split(/\s+/u).filter((t) => t.length > 0))];
-  if (terms.length === 0) throw new QueryInputError(`"${argumentName}" is empty; type at least one word of 2 or more characters`, argumentName);
-  if (terms.length > MAX_TERMS) throw new QueryInputError(`"${argumentName}" has ${terms.length} words; use at most ${MAX_TERMS}`, argumentName);
+  const terms = [
+    ...new Set(
+      foldForSearch(query)
+        .split(/\s+/u)
+        .filter((t) => t.length > 0),
+    ),
+  ];
+  if (terms.length === 0) throw new QueryInputError(`"${path}" is empty; type at least one word of 2 or more characters`, path);
+  if (terms.length > MAX_TERMS) throw new QueryInputError(`"${path}" has ${terms.length} words; use at most ${MAX_TERMS}`, path);
   // A one-character word has no bigram to look up in the index; alone it would mean a scan.
   if (!terms.some((t) => [...t].length >= 2)) {
-    throw new QueryInputError(`"${argumentName}" needs at least one word of 2 or more characters (e.g. 保育), not only single characters`, argumentName);
+    throw new QueryInputError(`"${path}" needs at least one word of 2 or more characters (e.g. 保育), not only single characters`, path);
   }
   return terms;
 }

@@ -66,7 +66,12 @@ const searchOrder: SortTerm[] = [
   { expression: sql`hit.id`, direction: "asc", kind: "integer", name: "id" },
 ];
 
-export async function searchPage(db: Kysely<Database>, query: string, types: readonly SearchableType[] | null | undefined, args: PageArgs): Promise<Page<SearchHit>> {
+export async function searchPage(
+  db: Kysely<Database>,
+  query: string,
+  types: readonly SearchableType[] | null | undefined,
+  args: PageArgs,
+): Promise<Page<SearchHit>> {
   const terms = searchTerms(query, "query");
   // Left out means every type; an empty list, like every empty filter list, matches nothing.
   const wanted = types ?? searchableTypes;
@@ -78,12 +83,15 @@ export async function searchPage(db: Kysely<Database>, query: string, types: rea
     order: searchOrder,
     args,
   });
-  return mapPage(pages.get(""), (row: any): SearchHit => ({
-    type: row.type,
-    key: keyOf(row.municipality_code, String(row.id)),
-    score: String(row.score),
-    snippet: snippet(row.title, row.body, terms),
-  }));
+  return mapPage(
+    pages.get(""),
+    (row: any): SearchHit => ({
+      type: row.type,
+      key: keyOf(row.municipality_code, String(row.id)),
+      score: String(row.score),
+      snippet: snippet(row.title, row.body, terms),
+    }),
+  );
 }
 
 const BEFORE = 20;

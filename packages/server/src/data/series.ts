@@ -35,13 +35,22 @@ export interface UsageSeries {
 }
 
 // When two documents of one municipality report the same year, the newer document wins.
-const changeColumns = (value: string) => sql.raw(`
+const changeColumns = (value: string) =>
+  sql.raw(`
   case when previous_year = fiscal_year - 1 then (${value} - previous_value)::text end as change,
   case when previous_year = fiscal_year - 1 and previous_value <> 0 then round((${value} - previous_value) / previous_value::numeric, 4)::text end as change_ratio`);
 
 /** Every fiscal year of the series of each project, oldest first. */
 export async function projectSeries(db: Kysely<Database>, projectKeys: readonly string[]): Promise<ProjectSeriesPoint[][]> {
-  const result = await sql<{ for_project: string; fiscal_year: number; municipality_code: string; id: string; amount: string | null; change: string | null; change_ratio: string | null }>`
+  const result = await sql<{
+    for_project: string;
+    fiscal_year: number;
+    municipality_code: string;
+    id: string;
+    amount: string | null;
+    change: string | null;
+    change_ratio: string | null;
+  }>`
     with wanted as (
       select municipality_code, id, key from project where ${inKeys("municipality_code", "id", projectKeys)}
     ),
@@ -60,7 +69,13 @@ export async function projectSeries(db: Kysely<Database>, projectKeys: readonly 
   const byProject = new Map<string, ProjectSeriesPoint[]>();
   for (const r of result.rows) {
     const points = byProject.get(r.for_project) ?? [];
-    points.push({ fiscalYear: r.fiscal_year, projectKey: keyOf(r.municipality_code, String(r.id)), amountThousandYen: r.amount, change: r.change, changeRatio: r.change_ratio });
+    points.push({
+      fiscalYear: r.fiscal_year,
+      projectKey: keyOf(r.municipality_code, String(r.id)),
+      amountThousandYen: r.amount,
+      change: r.change,
+      changeRatio: r.change_ratio,
+    });
     byProject.set(r.for_project, points);
   }
   return projectKeys.map((k) => byProject.get(k) ?? []);
@@ -76,7 +91,11 @@ export interface UsageSeriesFilter {
  * newest document's figure, at its latest as-of date.
  */
 export async function usageSeries(db: Kysely<Database>, projectKeys: readonly string[], filter: UsageSeriesFilter = {}): Promise<UsageSeries[][]> {
-  const metricCondition = filter.metrics ? (filter.metrics.length ? sql`u.metric in (${sql.join(filter.metrics.map((m) => sql`${m}`))})` : sql`false`) : sql`true`;
+  const metricCondition = filter.metrics
+    ? filter.metrics.length
+      ? sql`u.metric in (${sql.join(filter.metrics.map((m) => sql`${m}`))})`
+      : sql`false`
+    : sql`true`;
   const result = await sql<{
     for_project: string;
     municipality_code: string;
@@ -130,7 +149,13 @@ export async function usageSeries(db: Kysely<Database>, projectKeys: readonly st
       };
       seriesOfProject.set(id, series);
     }
-    series.points.push({ fiscalYear: r.fiscal_year, value: r.value, figureKey: keyOf(r.municipality_code, String(r.figure_id)), change: r.change, changeRatio: r.change_ratio });
+    series.points.push({
+      fiscalYear: r.fiscal_year,
+      value: r.value,
+      figureKey: keyOf(r.municipality_code, String(r.figure_id)),
+      change: r.change,
+      changeRatio: r.change_ratio,
+    });
   }
   return projectKeys.map((k) => [...(byProject.get(k)?.values() ?? [])]);
 }

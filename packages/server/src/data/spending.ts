@@ -4,13 +4,13 @@ import { type Kysely, type RawBuilder, sql } from "kysely";
 import type { Database } from "../db/types.ts";
 import { fromSortableKey, sortableKey } from "./keys.ts";
 import type { ProjectFlag } from "./model.ts";
-import { loadPages, type Page, type PageArgs, type SortTerm } from "./pagination.ts";
-import { countedOnce, notRelisted, type ProjectFilter, projectConditions, type SortDirection } from "./project-query.ts";
+import { type BucketOrder, type BucketOrderField, type BucketTotals, bucketOrder, bucketPage } from "./buckets.ts";
+import type { Page, PageArgs, SortTerm } from "./pagination.ts";
+import { countedOnce, notRelisted, type ProjectFilter, projectConditions, } from "./project-query.ts";
 import { QueryInputError } from "./query-input.ts";
-import { mapPage } from "./catalog.ts";
 
 export type SpendingDimension = "MUNICIPALITY" | "FISCAL_YEAR" | "DEPARTMENT" | "FLAG" | "BENEFICIARY_GROUP";
-export type SpendingOrderField = "SUM" | "COUNT" | "KEY";
+export type SpendingOrderField = BucketOrderField;
 
 export interface SpendingBucket {
   municipalityCode: string | null;
@@ -25,11 +25,21 @@ export interface SpendingBucket {
   sumThousandYen: string;
 }
 
+/** A row of the grouped statement: the key columns of the dimensions grouped by, then the totals. */
+interface SpendingBucketRow extends BucketTotals {
+  k_municipality?: string;
+  k_fiscal_year?: number;
+  k_department?: string;
+  k_flag?: ProjectFlag | "NONE";
+  k_group?: string;
+  count_with_amount: number;
+}
+
 export interface SpendingQuery {
   groupBy: readonly SpendingDimension[];
   where?: ProjectFilter | null | undefined;
   includeRelisted?: boolean | undefined;
-  orderBy?: ReadonlyArray<{ field: SpendingOrderField; direction: SortDirection }> | null | undefined;
+  orderBy?: readonly BucketOrder[] | null | undefined;
 }
 
 // Buckets are computed in two steps: projects are first summed per raw column values (ids,
@@ -45,7 +55,12 @@ const dimensions: Record<SpendingDimension, { raw: RawBuilder<unknown>[]; key: R
     column: "k_department",
     kind: "text",
   },
-  FLAG: { raw: [sql`p.is_new as r_new`, sql`p.is_expanded as r_expanded`, sql`p.is_relisted as r_relisted`], key: sql`flag.name`, column: "k_flag", kind: "text" },
+  FLAG: {
+    raw: [sql`p.is_new as r_new`, sql`p.is_expanded as r_expanded`, sql`p.is_relisted as r_relisted`],
+    key: sql`flag.name`,
+    column: "k_flag",
+    kind: "text",
+  },
   BENEFICIARY_GROUP: {
     raw: [sql`bg.municipality_code as r_group_code`, sql`bg.group_id as r_group_id`],
     key: sql`coalesce(${sortableKey(sql`s.r_group_code`, sql`s.r_group_id`)}, '')`,
@@ -77,7 +92,7 @@ export async function spendingPage(db: Kysely<Database>, query: SpendingQuery, a
       "project.is_expanded",
       "project.is_relisted",
     ])
-    .where(projectConditions(query.where))
+    .where(projectConditions(query.where, "where"))
     .where(notRelisted(query.includeRelisted ?? false));
   // A project serving two groups is in both buckets (its amount then shows twice across them).
   const groupJoin = query.groupBy.includes("BENEFICIARY_GROUP")
@@ -92,7 +107,7 @@ export async function spendingPage(db: Kysely<Database>, query: SpendingQuery, a
     : sql``;
   const raw = dims.flatMap((d) => d.raw);
   const rawNames = sql.raw(raw.map((_, i) => String(i + 1)).join(", "));
-  const grouped = sql`
+  const grouped = sql<SpendingBucketRow>`
     select ${sql.join(dims.map((d) => sql`${d.key} as ${sql.ref(d.column)}`))},
       sum(s.count)::int as count, sum(s.count_with_amount)::int as count_with_amount, sum(s.sum) as sum
     from (
@@ -103,35 +118,22 @@ export async function spendingPage(db: Kysely<Database>, query: SpendingQuery, a
     ) s ${flagJoin}
     group by ${sql.join(dims.map((d) => d.key))}`;
 
-  const keyTerms = (direction: SortDirection): SortTerm[] =>
-    dims.map((d) => ({ expression: sql`bucket.${sql.ref(d.column)}`, direction, kind: d.kind, name: d.column }));
-  const order: SortTerm[] = [];
-  for (const o of query.orderBy?.length ? query.orderBy : [{ field: "SUM" as const, direction: "desc" as const }]) {
-    if (o.field === "SUM") order.push({ expression: sql`bucket.sum`, direction: o.direction, kind: "decimal", name: "sum" });
-    if (o.field === "COUNT") order.push({ expression: sql`bucket.count`, direction: o.direction, kind: "integer", name: "count" });
-    if (o.field === "KEY") order.push(...keyTerms(o.direction));
-  }
-  // The keys identify a bucket: they close the order.
-  const lastDirection = order.at(-1)?.direction ?? "asc";
-  order.push(...keyTerms(lastDirection).map((t) => ({ ...t, name: `tie_${t.name}` })));
-
-  const pages = await loadPages({
+  const order = bucketOrder(dims, query.orderBy, { field: "SUM", direction: "desc" });
+  return bucketPage(
     db,
-    // Computed once for the count and the page.
-    shared: { name: "bucket", query: grouped },
-    base: db.selectFrom("bucket" as any).selectAll("bucket" as any) as any,
+    grouped,
     order,
     args,
-  });
-  return mapPage(pages.get(""), (row: any): SpendingBucket => ({
-    // A department or group belongs to one municipality: its bucket names it too.
-    municipalityCode: row.k_municipality ?? ([row.k_department, row.k_group].find((k) => k) as string | undefined)?.split(":")[0] ?? null,
-    fiscalYear: row.k_fiscal_year ?? null,
-    departmentKey: fromSortableKey(row.k_department),
-    flag: row.k_flag ?? null,
-    beneficiaryGroupKey: fromSortableKey(row.k_group),
-    count: row.count,
-    countWithAmount: row.count_with_amount,
-    sumThousandYen: String(row.sum),
-  }));
+    (row): SpendingBucket => ({
+      // A department or group belongs to one municipality: its bucket names it too.
+      municipalityCode: row.k_municipality ?? [row.k_department, row.k_group].find((k) => k)?.split(":")[0] ?? null,
+      fiscalYear: row.k_fiscal_year ?? null,
+      departmentKey: fromSortableKey(row.k_department),
+      flag: row.k_flag ?? null,
+      beneficiaryGroupKey: fromSortableKey(row.k_group),
+      count: row.count,
+      countWithAmount: row.count_with_amount,
+      sumThousandYen: String(row.sum),
+    }),
+  );
 }

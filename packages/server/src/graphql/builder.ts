@@ -2,20 +2,11 @@
 import SchemaBuilder from "@pothos/core";
 import RelayPlugin from "@pothos/plugin-relay";
 import { GraphQLError, Kind } from "graphql";
-import type {
-  BeneficiaryCount,
-  BeneficiaryGroup,
-  Department,
-  FiscalYear,
-  Municipality,
-  Project,
-  SourceDocument,
-  UsageFigure,
-  Ward,
-} from "../data/model.ts";
+import type { BeneficiaryCount, BeneficiaryGroup, Department, FiscalYear, Municipality, Project, SourceDocument, UsageFigure, Ward } from "../data/model.ts";
 import { MAX_PAGE_SIZE } from "../data/pagination.ts";
 import type { Context } from "./context.ts";
 import { userInputError } from "./errors.ts";
+import { parseGlobalId } from "./global-id.ts";
 
 export const MAX_NODES_PER_LOOKUP = MAX_PAGE_SIZE;
 
@@ -70,10 +61,9 @@ export const builder = new SchemaBuilder<{
       },
     },
     decodeGlobalID: (globalID) => {
-      const decoded = /^[A-Za-z0-9+/=_-]{1,200}$/.test(globalID) ? Buffer.from(globalID, "base64").toString("utf8") : "";
-      const match = /^([A-Za-z]+):([0-9:]{1,40})$/.exec(decoded);
-      if (!match) throw userInputError(`"${globalID.slice(0, 100)}" is not a valid ID: use an \`id\` this API returned`, { argumentName: "id" });
-      return { typename: match[1] as string, id: match[2] as string };
+      const decoded = parseGlobalId(globalID);
+      if (!decoded) throw userInputError(`"${globalID.slice(0, 100)}" is not a valid ID: use an \`id\` this API returned`, { argumentName: "id" });
+      return decoded;
     },
     cursorFieldOptions: { description: "Opaque cursor of this edge, for `after`/`before`." },
     firstArgOptions: { description: "Page size from the start or after `after` (0–100, default 20)." },
@@ -92,6 +82,9 @@ export const builder = new SchemaBuilder<{
   },
 });
 
+/** The builder's type parameters, for typed helpers that add the same fields or arguments to several types. */
+export type SchemaTypes = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
+
 builder.globalConnectionField("totalCount", (t) =>
   t.int({ description: "Number of items in the whole (filtered) list, not just this page.", resolve: (parent) => parent.totalCount }),
 );
@@ -100,32 +93,32 @@ const integerText = /^-?\d{1,30}$/;
 
 builder.scalarType("BigInt", {
   description:
-    "An integer of any size, as a JSON string of decimal digits (e.g. \"29116098\"), so that no value or sum overflows or loses precision in JavaScript.",
+    'An integer of any size, as a JSON string of decimal digits (e.g. "29116098"), so that no value or sum overflows or loses precision in JavaScript.',
   serialize: (value) => String(value),
   parseValue: (value) => {
     const text = typeof value === "number" && Number.isSafeInteger(value) ? String(value) : value;
-    if (typeof text !== "string" || !integerText.test(text)) throw new GraphQLError("BigInt must be a string of decimal digits, e.g. \"29116098\"");
+    if (typeof text !== "string" || !integerText.test(text)) throw new GraphQLError('BigInt must be a string of decimal digits, e.g. "29116098"');
     return text;
   },
   parseLiteral: (ast) => {
     if ((ast.kind === Kind.STRING || ast.kind === Kind.INT) && integerText.test(ast.value)) return ast.value;
-    throw new GraphQLError("BigInt must be a string of decimal digits, e.g. \"29116098\"");
+    throw new GraphQLError('BigInt must be a string of decimal digits, e.g. "29116098"');
   },
 });
 
 const decimalText = /^-?\d{1,30}(\.\d{1,30})?$/;
 
 builder.scalarType("Decimal", {
-  description: "An exact decimal number as a JSON string (e.g. \"99.1\"); never a binary float.",
+  description: 'An exact decimal number as a JSON string (e.g. "99.1"); never a binary float.',
   serialize: (value) => String(value),
   parseValue: (value) => {
     const text = typeof value === "number" && Number.isFinite(value) ? String(value) : value;
-    if (typeof text !== "string" || !decimalText.test(text)) throw new GraphQLError("Decimal must be a decimal number as a string, e.g. \"99.1\"");
+    if (typeof text !== "string" || !decimalText.test(text)) throw new GraphQLError('Decimal must be a decimal number as a string, e.g. "99.1"');
     return text;
   },
   parseLiteral: (ast) => {
     if ((ast.kind === Kind.STRING || ast.kind === Kind.INT || ast.kind === Kind.FLOAT) && decimalText.test(ast.value)) return ast.value;
-    throw new GraphQLError("Decimal must be a decimal number as a string, e.g. \"99.1\"");
+    throw new GraphQLError('Decimal must be a decimal number as a string, e.g. "99.1"');
   },
 });
 

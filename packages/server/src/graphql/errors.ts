@@ -2,9 +2,9 @@
 // else is masked to "Unexpected error." and logged with the request id the client also sees.
 import { PothosValidationError } from "@pothos/core";
 import { GraphQLError } from "graphql";
-import { PaginationError } from "../data/pagination.ts";
 import { classifyDatabaseError } from "../db/database-errors.ts";
 import { QueryInputError } from "../data/query-input.ts";
+import { parseGlobalId } from "./global-id.ts";
 
 /** Every `extensions.code` this API sends; clients may rely on them (docs/operations.md). */
 export type ErrorCode =
@@ -43,7 +43,11 @@ export function userInputError(message: string, extensions: Record<string, unkno
  * `status` is the HTTP status under application/graphql-response+json; with `spec` the
  * legacy application/json form answers 200, as the GraphQL-over-HTTP specification asks.
  */
-export function requestError(code: ErrorCode, message: string, options: { status: number; spec?: boolean; headers?: Record<string, string>; extensions?: Record<string, unknown> }): GraphQLError {
+export function requestError(
+  code: ErrorCode,
+  message: string,
+  options: { status: number; spec?: boolean; headers?: Record<string, string>; extensions?: Record<string, unknown> },
+): GraphQLError {
   return new GraphQLError(message, {
     extensions: {
       code,
@@ -77,18 +81,17 @@ function wrongTypeIdMessage(pothosMessage: string): string | undefined {
   const match = /^ID: (\S+) is not of type: ([\w, ]+)$/.exec(pothosMessage);
   if (!match) return undefined;
   const [, id, expected] = match as unknown as [string, string, string];
-  const actual = /^([A-Za-z]+):/.exec(Buffer.from(id, "base64").toString("utf8"))?.[1];
+  const actual = parseGlobalId(id)?.typename;
   const wanted = expected.split(", ").join(" or ");
   return `"${id}" is the ID of a ${actual ?? "different type"}, not of a ${wanted}: pass the \`id\` of a ${wanted}, or node(id:), which takes any type`;
 }
 
 /** Maps a domain error to its public GraphQL form; undefined when it is not a client error. */
 export function publicError(error: unknown): GraphQLError | undefined {
-  if (error instanceof PaginationError) return userInputError(error.message, { argumentName: error.argumentName });
   // Pothos refuses an ID of the wrong type for a typed argument (e.g. a Department ID for project(id)).
   if (error instanceof PothosValidationError) return userInputError(wrongTypeIdMessage(error.message) ?? error.message);
   if (error instanceof GraphQLError && error.extensions.code) return error;
-  if (error instanceof QueryInputError) return userInputError(error.message, { argumentName: error.argumentName });
+  if (error instanceof QueryInputError) return userInputError(error.message, { argumentName: error.path });
   switch (classifyDatabaseError(error)) {
     case "unavailable":
       return serviceUnavailableError();

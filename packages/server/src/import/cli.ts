@@ -2,7 +2,7 @@
 // everything, then write in one transaction. Exit codes: 0 imported (or valid with --dry-run),
 // 1 invalid files or a failed write (nothing changed), 2 wrong usage.
 import { resolve } from "node:path";
-import { databaseOptionsFromEnv } from "../config.ts";
+import { databaseOptionsFromEnv, launchFolder } from "../config.ts";
 import { formatIssues, loadDataset } from "./load.ts";
 import { progressReporter } from "./progress.ts";
 import type { DatasetCounts } from "./write.ts";
@@ -15,11 +15,9 @@ if (paths.length !== 1 || unknown.length) {
   console.error("usage: pnpm db:import <dataset folder, e.g. data/ or data/431001/2023> [--dry-run]");
   process.exit(2);
 }
-// `pnpm db:import` runs this script inside packages/server; pnpm keeps the folder it was
-// called from in INIT_CWD, and a relative path means that folder. The bin runs in the caller's
-// own folder, so there the working directory is right.
-const callerFolder = process.env.npm_lifecycle_event === "db:import" && process.env.INIT_CWD ? process.env.INIT_CWD : process.cwd();
-const path = resolve(callerFolder, paths[0] as string);
+// `pnpm db:import` runs this script inside packages/server: a relative path means the folder it
+// was called from, as for every path the environment gives (config.ts, launchFolder).
+const path = resolve(launchFolder(), paths[0] as string);
 
 function describeCounts(c: DatasetCounts): string {
   return (

@@ -24,7 +24,7 @@ export const BeneficiaryGroupRef = builder.node("BeneficiaryGroup", {
       {
         type: "Project",
         description: "Projects (事業) that report serving this group, in report order unless ordered otherwise.",
-        args: projectListArgs(t),
+        args: projectListArgs,
         resolve: (g, args, context) => loadProjectPage(context, "beneficiaryGroup", g.key, args),
       },
       { fields: projectConnectionFields },
@@ -32,7 +32,7 @@ export const BeneficiaryGroupRef = builder.node("BeneficiaryGroup", {
     counts: t.connection({
       type: "BeneficiaryCount",
       description: "Every count of this group (受益者数) across projects.",
-      args: beneficiaryListArgs(t),
+      args: beneficiaryListArgs,
       resolve: (g, args, context) => {
         const options = figurePageOptions(args);
         return loadPage(context, `group.counts:${JSON.stringify(options)}`, g.key, args, (keys, a) => beneficiaryPagesByGroup(context.db, keys, a, options));

@@ -1,12 +1,12 @@
 // Shared shapes: a connection resolved through a per-relation page loader.
-import { decodeGlobalID } from "@pothos/plugin-relay";
 import { type GraphQLResolveInfo, Kind, type SelectionSetNode } from "graphql";
 import type { Page, PageArgs } from "../../data/pagination.ts";
 import { checkListLength, QueryInputError } from "../../data/query-input.ts";
 import type { Project } from "../../data/model.ts";
 import { type ProjectParent, projectPage, projectPages } from "../../data/projects.ts";
 import type { Context, PageBatch } from "../context.ts";
-import { type ProjectListScope, projectFilter, projectOrderBy } from "./project-query.ts";
+import { parseGlobalId } from "../global-id.ts";
+import { type ProjectFilterArgs, type ProjectListScope, projectFilter, projectOrderBy } from "./project-query.ts";
 
 /** Connection args without nulls, so equal requests share one loader. */
 export function pageArgs(args: PageArgs): PageArgs {
@@ -30,11 +30,11 @@ export async function loadProjectPage(
   context: Context,
   parent: ProjectParent,
   parentKey: string,
-  args: PageArgs & { where?: unknown; orderBy?: unknown },
+  args: PageArgs & { where?: ProjectFilterArgs | null; orderBy?: Parameters<typeof projectOrderBy>[0] },
   info?: GraphQLResolveInfo,
 ): Promise<Page<Project> & { scope: ProjectListScope }> {
-  const where = projectFilter(args.where as Parameters<typeof projectFilter>[0]);
-  const orderBy = projectOrderBy(args.orderBy as Parameters<typeof projectOrderBy>[0]);
+  const where = projectFilter(args.where);
+  const orderBy = projectOrderBy(args.orderBy);
   const relation = `${parent}.projects:${JSON.stringify({ where, orderBy })}`;
   const page =
     parent === "root"
@@ -69,14 +69,12 @@ export function keysFromGlobalIds(ids: readonly string[] | null | undefined, typ
   if (ids == null) return undefined;
   checkListLength(ids, argumentName);
   return ids.map((id) => {
-    let decoded: { typename: string; id: string } | undefined;
-    try {
-      decoded = decodeGlobalID(String(id));
-    } catch {
-      decoded = undefined;
-    }
+    const decoded = parseGlobalId(String(id));
     if (!decoded || decoded.typename !== typename) {
-      throw new QueryInputError(`"${argumentName}" holds "${id}", which is not the global ID of a ${typename}; pass IDs returned in ${typename}.id`, argumentName);
+      throw new QueryInputError(
+        `"${argumentName}" holds "${id}", which is not the global ID of a ${typename}; pass IDs returned in ${typename}.id`,
+        argumentName,
+      );
     }
     return decoded.id;
   });

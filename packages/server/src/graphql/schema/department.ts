@@ -21,7 +21,7 @@ export const DepartmentRef = builder.node("Department", {
       {
         type: "Project",
         description: "Projects (事業) of the department, in report order unless ordered otherwise, line items included.",
-        args: projectListArgs(t),
+        args: projectListArgs,
         resolve: (d, args, context) => loadProjectPage(context, "department", d.key, args),
       },
       { fields: projectConnectionFields },

@@ -31,7 +31,7 @@ export const SourceDocumentRef = builder.node("SourceDocument", {
       {
         type: "Project",
         description: "Projects (事業) taken from this document, in report order unless ordered otherwise.",
-        args: projectListArgs(t),
+        args: projectListArgs,
         resolve: (d, args, context) => loadProjectPage(context, "document", d.key, args),
       },
       { fields: projectConnectionFields },

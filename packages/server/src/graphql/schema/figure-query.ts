@@ -1,17 +1,15 @@
 // Filters and orderings for lists of figures (受益者数, 利用実績).
-import type { FigureFilter, FigureOrderField } from "../../data/figure-query.ts";
+import type { FigureFilter, } from "../../data/figure-query.ts";
 import type { FigurePageOptions } from "../../data/figures.ts";
-import type { SortDirection } from "../../data/project-query.ts";
-import { builder } from "../builder.ts";
+import { builder, type SchemaTypes } from "../builder.ts";
 import { keysFromGlobalIds } from "./connections.ts";
 import { ProjectFilterInput, projectFilter, SortDirectionEnum } from "./project-query.ts";
-import { UnitEnum } from "./unit.ts";
 
-const figureFilterFields = (t: any) => ({
+const figureFilterFields = (t: PothosSchemaTypes.InputFieldBuilder<SchemaTypes, "InputObject">) => ({
   fiscalYears: t.intList({ description: "Fiscal years the figures are about (年度), e.g. 2021 for an R3 figure quoted in a later report." }),
   wardIds: t.idList({ description: "Wards (区) the figures are for, by global ID." }),
   hasWard: t.boolean({ description: "True: only ward breakdowns (区別); false: only figures for the whole municipality." }),
-  units: t.field({ type: [UnitEnum], description: "Units (単位) of the figures." }),
+  units: t.stringList({ description: "Units (単位) of the figures, by key (e.g. PEOPLE)." }),
   isTotal: t.boolean({ description: "True: only stated totals (合計); false: only the figures themselves." }),
   projects: t.field({ type: ProjectFilterInput, description: "Only figures of projects matching this filter (事業の絞り込み)." }),
 });
@@ -50,7 +48,11 @@ export const FigureOrderInput = builder.inputType("FigureOrder", {
   }),
 });
 
-export function figureFilter(where: Record<string, any> | null | undefined, argumentName = "where"): FigureFilter | undefined {
+/** Either filter's fields: they share most, and each of the others belongs to one kind of figure. */
+type FigureFilterArgs = Partial<typeof UsageFilterInput.$inferInput & typeof BeneficiaryFilterInput.$inferInput>;
+
+/** The client's filter, IDs decoded to row keys. */
+export function figureFilter(where: FigureFilterArgs | null | undefined, argumentName = "where"): FigureFilter | undefined {
   if (!where) return undefined;
   return {
     fiscalYears: where.fiscalYears,
@@ -65,22 +67,19 @@ export function figureFilter(where: Record<string, any> | null | undefined, argu
   };
 }
 
-export function figurePageOptions(args: { where?: unknown; orderBy?: unknown }): FigurePageOptions {
+export function figurePageOptions(args: { where?: FigureFilterArgs | null; orderBy?: ReadonlyArray<typeof FigureOrderInput.$inferInput> | null }): FigurePageOptions {
   return {
-    where: figureFilter(args.where as Record<string, any> | null | undefined),
-    orderBy: (args.orderBy as Array<{ field: FigureOrderField; direction?: string | null }> | null | undefined)?.map((o) => ({
-      field: o.field,
-      direction: (o.direction === "desc" ? "desc" : "asc") as SortDirection,
-    })),
+    where: figureFilter(args.where),
+    orderBy: args.orderBy?.map((o) => ({ field: o.field, direction: o.direction === "desc" ? "desc" : "asc" })),
   };
 }
 
-export const usageListArgs = (t: any) => ({
-  where: t.arg({ type: UsageFilterInput, description: "Narrows the figures (絞り込み); fields combine with AND." }),
-  orderBy: t.arg({ type: [FigureOrderInput], description: "Ordering keys (並べ替え); the default is report order." }),
-});
+export const usageListArgs = builder.args((t) => ({
+  where: t.field({ type: UsageFilterInput, description: "Narrows the figures (絞り込み); fields combine with AND." }),
+  orderBy: t.field({ type: [FigureOrderInput], description: "Ordering keys (並べ替え); the default is report order." }),
+}));
 
-export const beneficiaryListArgs = (t: any) => ({
-  where: t.arg({ type: BeneficiaryFilterInput, description: "Narrows the counts (絞り込み); fields combine with AND." }),
-  orderBy: t.arg({ type: [FigureOrderInput], description: "Ordering keys (並べ替え); the default is report order." }),
-});
+export const beneficiaryListArgs = builder.args((t) => ({
+  where: t.field({ type: BeneficiaryFilterInput, description: "Narrows the counts (絞り込み); fields combine with AND." }),
+  orderBy: t.field({ type: [FigureOrderInput], description: "Ordering keys (並べ替え); the default is report order." }),
+}));

@@ -1,14 +1,14 @@
 
 import { builder } from "../builder.ts";
-import { UnitEnum, unitNames } from "./unit.ts";
+import { unitDescription, unitNames } from "./unit.ts";
 
 export const FigureRef = builder.interfaceType("Figure", {
   description: "A number a project reports (実績値), with its unit, scope and source.",
   fields: (t) => ({
     value: t.field({ type: "Decimal", description: "The number as printed, exact (数値).", resolve: (f) => f.value }),
-    unit: t.field({ type: UnitEnum, description: "Unit of the value (単位).", resolve: (f) => f.unit }),
-    unitName: t.string({ description: "Unit as printed in Japanese, e.g. 世帯.", resolve: (f) => unitNames.get(f.unit)?.nameJa ?? f.unit }),
-    unitNameEn: t.string({ description: "Unit in English, e.g. households.", resolve: (f) => unitNames.get(f.unit)?.nameEn ?? f.unit }),
+    unit: t.string({ description: unitDescription("Unit of the value"), resolve: (f) => f.unit }),
+    unitName: t.string({ description: "Unit as printed in Japanese, e.g. 世帯.", resolve: async (f, _args, context) => (await unitNames(context, f.unit)).nameJa }),
+    unitNameEn: t.string({ description: "Unit in English, e.g. households.", resolve: async (f, _args, context) => (await unitNames(context, f.unit)).nameEn }),
     ward: t.field({
       type: "Ward",
       nullable: true,

@@ -1,7 +1,6 @@
 // Imports every type module (each registers itself on the builder), then builds the schema.
 import { lexicographicSortSchema } from "graphql";
 import { builder } from "../builder.ts";
-import "./unit.ts";
 import "./fiscal-year.ts";
 import "./municipality.ts";
 import "./ward.ts";

@@ -2,9 +2,9 @@
 // aggregate a project connection carries.
 import type { ProjectParent } from "../../data/projects.ts";
 import { projectAggregates, type ProjectAggregate } from "../../data/projects.ts";
+import { yenFromThousandYen } from "../../data/amounts.ts";
 import type { ProjectFilter, ProjectOrder } from "../../data/project-query.ts";
-import { builder } from "../builder.ts";
-import type { Context } from "../context.ts";
+import { builder, type SchemaTypes } from "../builder.ts";
 import { keysFromGlobalIds } from "./connections.ts";
 import { ProjectFlagEnum } from "./project.ts";
 
@@ -66,7 +66,7 @@ export const ProjectFilterInput = builder.inputType("ProjectFilter", {
   }),
 });
 
-type ProjectFilterArgs = typeof ProjectFilterInput.$inferInput;
+export type ProjectFilterArgs = typeof ProjectFilterInput.$inferInput;
 
 /** The client's filter, IDs decoded to row keys. */
 export function projectFilter(where: ProjectFilterArgs | null | undefined, argumentName = "where"): ProjectFilter | undefined {
@@ -102,7 +102,7 @@ builder.objectType(ProjectAmountRef, {
       type: "BigInt",
       nullable: true,
       description: "In yen (円): amountThousandYen × 1000.",
-      resolve: (a) => (a.thousandYen === null ? null : (BigInt(a.thousandYen) * 1000n).toString()),
+      resolve: (a) => yenFromThousandYen(a.thousandYen),
     }),
   }),
 });
@@ -116,7 +116,7 @@ builder.objectType(ProjectAverageRef, {
       type: "Decimal",
       nullable: true,
       description: "In yen (円), rounded to the yen.",
-      resolve: (a) => (a.thousandYen === null ? null : a.thousandYen.replace(".", "").replace(/^(-?)0+(?=\d)/, "$1")),
+      resolve: (a) => yenFromThousandYen(a.thousandYen),
     }),
   }),
 });
@@ -142,16 +142,25 @@ export interface ProjectListScope {
   where: ProjectFilter | undefined;
 }
 
-export const projectListArgs = (t: any) => ({
-  where: t.arg({ type: ProjectFilterInput, description: "Narrows the list (絞り込み); fields combine with AND." }),
-  orderBy: t.arg({
+export const projectListArgs = builder.args((t) => ({
+  where: t.field({ type: ProjectFilterInput, description: "Narrows the list (絞り込み); fields combine with AND." }),
+  orderBy: t.field({
     type: [ProjectOrderInput],
     description: "Ordering keys (並べ替え), first key first; the default is report order. At most 4 keys, each field once.",
   }),
-});
+}));
+
+/**
+ * The list a project connection was resolved for: loadProjectPage returns it beside the page.
+ * Pothos types a connection object by its edges and pageInfo only, so it is read back here.
+ */
+function scopeOf(connection: object): ProjectListScope {
+  if (!("scope" in connection)) throw new Error("a project connection was resolved without loadProjectPage");
+  return connection.scope as ProjectListScope;
+}
 
 /** The `aggregate` field every project connection has. */
-export const projectConnectionFields = (t: any) => ({
+export const projectConnectionFields = (t: PothosSchemaTypes.ObjectFieldBuilder<SchemaTypes, object>) => ({
   aggregate: t.field({
     type: ProjectAggregateRef,
     description: "Count, sum, average, minimum and maximum of amounts over the whole filtered list (集計), not just this page.",
@@ -161,8 +170,8 @@ export const projectConnectionFields = (t: any) => ({
         description: "Also add re-listed projects (再掲), whose amounts are already counted where they are first listed. Default false.",
       }),
     },
-    resolve: (connection: { scope: ProjectListScope }, args: { includeRelisted?: boolean | null }, context: Context) => {
-      const { parent, parentKey, where } = connection.scope;
+    resolve: (connection, args, context) => {
+      const { parent, parentKey, where } = scopeOf(connection);
       const includeRelisted = args.includeRelisted ?? false;
       return context.loaders
         .keyed(`projects.aggregate:${parent}:${JSON.stringify({ where, includeRelisted })}`, (keys) => projectAggregates(context.db, parent, keys, { where, includeRelisted }))

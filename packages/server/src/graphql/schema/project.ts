@@ -1,3 +1,4 @@
+import { yenFromThousandYen } from "../../data/amounts.ts";
 import { beneficiaryPagesByProject, usagePagesByProject } from "../../data/figures.ts";
 import { builder } from "../builder.ts";
 import { loadAll } from "./connections.ts";
@@ -39,7 +40,7 @@ export const ProjectRef = builder.node("Project", {
       type: "BigInt",
       nullable: true,
       description: "Actual spending (実績額) in yen (円): amountThousandYen × 1000.",
-      resolve: (p) => (p.amountThousandYen === null ? null : (BigInt(p.amountThousandYen) * 1000n).toString()),
+      resolve: (p) => yenFromThousandYen(p.amountThousandYen),
     }),
     amountNote: t.exposeString("amountNote", { nullable: true, description: "Qualifier of the amount as printed, e.g. 扶助費のみ (benefit payments only)." }),
     flags: t.field({ type: [ProjectFlagEnum], description: "New (新規), expanded (拡充), re-listed (再掲).", resolve: (p) => p.flags }),
@@ -63,7 +64,7 @@ export const ProjectRef = builder.node("Project", {
       {
         type: "Project",
         description: "Line items listed inside this project, each with its own amount (内訳).",
-        args: projectListArgs(t),
+        args: projectListArgs,
         resolve: (p, args, context) => loadProjectPage(context, "lineItems", p.key, args),
       },
       { fields: projectConnectionFields },
@@ -71,7 +72,7 @@ export const ProjectRef = builder.node("Project", {
     beneficiaries: t.connection({
       type: "BeneficiaryCount",
       description: "Who the project served (受益者) and how many.",
-      args: beneficiaryListArgs(t),
+      args: beneficiaryListArgs,
       resolve: (p, args, context) => {
         const options = figurePageOptions(args);
         return loadPage(context, `project.beneficiaries:${JSON.stringify(options)}`, p.key, args, (keys, a) => beneficiaryPagesByProject(context.db, keys, a, options));
@@ -80,7 +81,7 @@ export const ProjectRef = builder.node("Project", {
     usage: t.connection({
       type: "UsageFigure",
       description: "How much the project was used (利用実績): counts, rates, ward breakdowns.",
-      args: usageListArgs(t),
+      args: usageListArgs,
       resolve: (p, args, context) => {
         const options = figurePageOptions(args);
         return loadPage(context, `project.usage:${JSON.stringify(options)}`, p.key, args, (keys, a) => usagePagesByProject(context.db, keys, a, options));
@@ -100,7 +101,7 @@ builder.queryField("projects", (t) =>
       type: "Project",
       description:
         "Projects (事業) of every municipality and year, in report order unless ordered otherwise (line items included), filtered by `where`; `aggregate` sums the whole filtered list.",
-      args: projectListArgs(t),
+      args: projectListArgs,
       resolve: (_root, args, context, info) => loadProjectPage(context, "root", "", args, info),
     },
     { fields: projectConnectionFields },

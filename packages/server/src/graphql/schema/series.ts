@@ -1,11 +1,11 @@
 // Project.series and Project.usageSeries: values per fiscal year with the change from the year before.
 import { checkListLength } from "../../data/query-input.ts";
 import { type ProjectSeriesPoint, projectSeries, type UsageSeries, type UsageSeriesPoint, usageSeries } from "../../data/series.ts";
-import { builder } from "../builder.ts";
+import { builder, type SchemaTypes } from "../builder.ts";
 import { ProjectRef } from "./project.ts";
-import { UnitEnum } from "./unit.ts";
+import { unitDescription } from "./unit.ts";
 
-const changeFields = (t: any, unitText: string) => ({
+const changeFields = (t: PothosSchemaTypes.ObjectFieldBuilder<SchemaTypes, { changeRatio: string | null; change: string | null }>, unitText: string) => ({
   changeRatio: t.field({
     type: "Decimal",
     nullable: true,
@@ -71,7 +71,7 @@ builder.objectType(UsageSeriesRef, {
     metric: t.exposeString("metric", { description: "Stable key of what is counted (項目キー)." }),
     label: t.exposeString("labelJa", { description: "Label as printed (項目名), in the earliest year." }),
     labelEn: t.exposeString("labelEn", { description: "Label in English." }),
-    unit: t.field({ type: UnitEnum, description: "Unit (単位).", resolve: (s) => s.unit }),
+    unit: t.string({ description: unitDescription("Unit"), resolve: (s) => s.unit }),
     category: t.exposeString("categoryJa", { nullable: true, description: "Sub-table or heading (区分), when the figures have one." }),
     ward: t.field({
       type: "Ward",

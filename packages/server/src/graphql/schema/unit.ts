@@ -1,16 +1,15 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
-import { parse } from "yaml";
-import { bundledDataFolder } from "../../config.ts";
-import { unitsFile } from "../../import/format.ts";
-import { builder } from "../builder.ts";
+// Units are data, not schema: each dataset brings its closed list (units.yaml), imported into the
+// `unit` table. A figure's unit travels as its key (a String such as PEOPLE), not as an enum
+// fixed when the schema is built, so another city's dataset with a unit of its own imports and
+// serializes without a new server; the unit's names come from the `unit` table.
+import type { Unit } from "../../data/model.ts";
+import type { Context } from "../context.ts";
 
-// The closed list of units is data (data/units.yaml); the enum mirrors it.
-const units = unitsFile.parse(parse(readFileSync(path.join(bundledDataFolder, "units.yaml"), "utf8")));
+export function unitDescription(what: string): string {
+  return `${what} (単位): the key of one of the dataset's units (units.yaml), e.g. PEOPLE, HOUSEHOLDS, PERCENT.`;
+}
 
-export const UnitEnum = builder.enumType("Unit", {
-  description: "Unit of a figure (単位), from a closed list.",
-  values: Object.fromEntries(units.map((u) => [u.key, { value: u.key, description: `${u.nameEn} (${u.nameJa})` }])),
-});
-
-export const unitNames = new Map(units.map((u) => [u.key, u]));
+/** The unit's names; the key itself for a unit the database does not list (never expected). */
+export async function unitNames(context: Context, key: string): Promise<Pick<Unit, "nameJa" | "nameEn">> {
+  return (await context.loaders.unit.load(key)) ?? { nameJa: key, nameEn: key };
+}

@@ -5,7 +5,7 @@ import { builder } from "../builder.ts";
 import { pageArgs } from "./connections.ts";
 import { figureFilter, UsageFilterInput } from "./figure-query.ts";
 import { SpendingOrderInput } from "./spending.ts";
-import { UnitEnum } from "./unit.ts";
+import { unitDescription } from "./unit.ts";
 
 export const UsageDimensionEnum = builder.enumType("UsageDimension", {
   description: "What usage figures can be summed by (集計軸). The unit is always part of a bucket: sums never mix units.",
@@ -49,7 +49,7 @@ builder.objectType(UsageTotalRef, {
       description: "The project (事業), when grouped by PROJECT.",
       resolve: async (u, _args, context) => (u.projectKey ? ((await context.loaders.project.load(u.projectKey)) ?? null) : null),
     }),
-    unit: t.field({ type: UnitEnum, description: "Unit of the figures summed (単位).", resolve: (u) => u.unit }),
+    unit: t.string({ description: unitDescription("Unit of the figures summed"), resolve: (u) => u.unit }),
     count: t.exposeInt("count", { description: "Number of figures added (件数)." }),
     sum: t.field({ type: "Decimal", description: "Their exact sum (合計).", resolve: (u) => u.sum }),
   }),

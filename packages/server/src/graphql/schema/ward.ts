@@ -20,7 +20,7 @@ export const WardRef = builder.node("Ward", {
     usage: t.connection({
       type: "UsageFigure",
       description: "Service-usage figures (利用実績) reported for this ward.",
-      args: usageListArgs(t),
+      args: usageListArgs,
       resolve: (w, args, context) => {
         const options = figurePageOptions(args);
         return loadPage(context, `ward.usage:${JSON.stringify(options)}`, w.key, args, (keys, a) => usagePagesByWard(context.db, keys, a, options));
@@ -29,7 +29,7 @@ export const WardRef = builder.node("Ward", {
     beneficiaries: t.connection({
       type: "BeneficiaryCount",
       description: "Beneficiary counts (受益者数) reported for this ward.",
-      args: beneficiaryListArgs(t),
+      args: beneficiaryListArgs,
       resolve: (w, args, context) => {
         const options = figurePageOptions(args);
         return loadPage(context, `ward.beneficiaries:${JSON.stringify(options)}`, w.key, args, (keys, a) => beneficiaryPagesByWard(context.db, keys, a, options));
