@@ -81,17 +81,10 @@ export function App() {
 
   return (
     <LanguageContext.Provider value={context}>
-      {/* Focus moves without touching the hash, which holds the route. */}
-      <a
-        className="skip-link"
-        href="#main"
-        onClick={(event) => {
-          event.preventDefault();
-          document.getElementById("main")?.focus();
-        }}
-      >
+      {/* A button, not a link to #main: the hash holds the route. */}
+      <button type="button" className="skip-link" onClick={() => document.getElementById("main")?.focus()}>
         {t.skipToContent}
-      </a>
+      </button>
       <header className="site-header">
         <div className="brand">
           <a href={links.overview()} className="brand-title">
