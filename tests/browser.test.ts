@@ -4,6 +4,7 @@
 // (git-ignored). Without /usr/bin/chromium the test says so loudly and skips; in CI it fails.
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,6 +19,8 @@ import { bundledDataset } from "./support/import-files.ts";
 import { type Listening, listen } from "./support/listen.ts";
 
 const chromiumPath = "/usr/bin/chromium";
+/** Waits for what the page shows: generous, since the suite shares two cores with other work. */
+const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 20_000, interval: 100 });
 const hasChromium = existsSync(chromiumPath);
 const screenshots = fileURLToPath(new URL("./.screenshots/", import.meta.url));
 
@@ -124,17 +127,17 @@ describe.skipIf(!hasChromium && process.env.CI !== "true")("the dashboard and Gr
       await route.continue();
     });
     await page.goto(app.url);
-    await expect.poll(() => page.getByRole("status").textContent()).toContain("読み込み中");
+    await poll(() => page.getByRole("status").textContent()).toContain("読み込み中");
     expect(await bars().count()).toBe(0);
     release();
-    await expect.poll(() => bars().count()).toBe(15);
+    await poll(() => bars().count()).toBe(15);
     expect(await page.getByRole("status").count()).toBe(0);
     await page.unroute("**/graphql");
   });
 
   it("charts spending by department: 15 bars, and a table with totals in thousand yen and yen", async () => {
     await page.goto(app.url);
-    await expect.poll(() => bars().count()).toBe(15);
+    await poll(() => bars().count()).toBe(15);
     const spendingIn = async (year: number) =>
       (
         await t.graphql(
@@ -146,7 +149,7 @@ describe.skipIf(!hasChromium && process.env.CI !== "true")("the dashboard and Gr
     const departments: Array<{ department: { name: string }; sum: { amountThousandYen: string; amountYen: string } }> = body.data.spending.nodes;
     expect(departments).toHaveLength(15);
     const rows = rowsOf("所属別の実績額");
-    await expect.poll(() => rows.count()).toBe(15);
+    await poll(() => rows.count()).toBe(15);
     const cells = await rows.evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("th, td")].map((cell) => cell.textContent?.trim())));
     expect(cells.map(([name, , thousand, yen]) => [name, thousand, yen])).toEqual(
       departments.map((d) => [d.department.name, BigInt(d.sum.amountThousandYen).toLocaleString("en-US"), BigInt(d.sum.amountYen).toLocaleString("en-US")]),
@@ -168,17 +171,17 @@ describe.skipIf(!hasChromium && process.env.CI !== "true")("the dashboard and Gr
     const fy2022 = (await spendingIn(2022)).data.spending.nodes as typeof departments;
     const total2022 = fy2022.reduce((sum, d) => sum + BigInt(d.sum.amountThousandYen), 0n);
     expect(total2022).not.toBe(total);
-    await expect.poll(() => page.getByTestId("grand-total").textContent()).toContain(`${total2022.toLocaleString("en-US")} 千円`);
+    await poll(() => page.getByTestId("grand-total").textContent()).toContain(`${total2022.toLocaleString("en-US")} 千円`);
     expect(page.url()).toContain("year=2022");
     await year.selectOption("2023");
-    await expect.poll(() => page.getByTestId("grand-total").textContent()).toContain(`${total.toLocaleString("en-US")} 千円`);
+    await poll(() => page.getByTestId("grand-total").textContent()).toContain(`${total.toLocaleString("en-US")} 千円`);
   });
 
   it("opens a department from its bar: its projects with amount, flags and source page, 10 a page", async () => {
     const index = (await rowsOf("所属別の実績額").locator("th").allTextContents()).indexOf("障がい福祉課");
     expect(index).toBeGreaterThanOrEqual(0);
     await bars().nth(index).click();
-    await expect.poll(() => page.locator("h1").textContent()).toBe("障がい福祉課");
+    await poll(() => page.locator("h1").textContent()).toBe("障がい福祉課");
     expect(page.url()).toContain("#/departments/");
     expect(page.url()).toContain("year=2023");
     const departmentId = decodeURIComponent(page.url().split("#/departments/")[1]!.split("?")[0]!);
@@ -198,23 +201,33 @@ describe.skipIf(!hasChromium && process.env.CI !== "true")("the dashboard and Gr
     ]);
     expect(expected.some(([, , flags]) => flags !== "")).toBe(true);
     const read = () => rowsOf("事業一覧").evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("th, td")].map((cell) => cell.textContent?.trim())));
-    await expect.poll(read).toEqual(expected.slice(0, 10));
+    await poll(read).toEqual(expected.slice(0, 10));
     await expect(page.getByRole("navigation", { name: "ページ送り" }).textContent()).resolves.toContain(`${projects.length} 件中 1–10 件`);
     await shot("department-1280");
     await page.getByRole("button", { name: "次へ" }).click();
-    await expect.poll(read).toEqual(expected.slice(10));
+    await poll(read).toEqual(expected.slice(10));
     await page.getByRole("button", { name: "前へ" }).click();
-    await expect.poll(read).toEqual(expected.slice(0, 10));
+    await poll(read).toEqual(expected.slice(0, 10));
   });
 
   it("opens a project with the keyboard: its usage figures by ward (value, unit, ward) and its spending by year", async () => {
     await page.goto(app.url);
+    await poll(() => bars().count()).toBe(15);
+    // The first Tab reaches the skip link, which moves focus to the content and keeps the page.
+    const before = page.url();
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("本文へ移動");
+    await page.keyboard.press("Enter");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("main");
+    expect(page.url()).toBe(before);
     const link = page.getByRole("link", { name: "保護管理援護課" });
     await link.focus();
     await page.keyboard.press("Enter");
-    await expect.poll(() => page.locator("h1").textContent()).toBe("保護管理援護課");
+    await poll(() => page.locator("h1").textContent()).toBe("保護管理援護課");
+    // Focus follows to the new page's content.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("main");
     await page.getByRole("link", { name: "生活保護業務支援経費" }).click();
-    await expect.poll(() => page.locator("h1").textContent()).toBe("生活保護業務支援経費");
+    await poll(() => page.locator("h1").textContent()).toBe("生活保護業務支援経費");
     const projectId = decodeURIComponent(page.url().split("#/projects/")[1]!);
     const { body } = await t.graphql(
       `query ($id: ID!) { project(id: $id) { amountThousandYen usage(first: 100) { nodes { label category value unitName asOf ward { name } } } series { fiscalYear { year eraLabel } amountThousandYen changeThousandYen changeRatio } } }`,
@@ -222,7 +235,7 @@ describe.skipIf(!hasChromium && process.env.CI !== "true")("the dashboard and Gr
     );
     const { usage, series, amountThousandYen } = body.data.project;
     expect(usage.nodes.filter((f: any) => f.ward).length).toBeGreaterThan(0);
-    await expect.poll(() => page.getByTestId("project-amount").textContent()).toBe(BigInt(amountThousandYen).toLocaleString("en-US"));
+    await poll(() => page.getByTestId("project-amount").textContent()).toBe(BigInt(amountThousandYen).toLocaleString("en-US"));
     const usageRows = await rowsOf("利用実績").evaluateAll((trs) =>
       trs.map((tr) => [...tr.querySelectorAll("th, td")].map((cell) => cell.textContent?.trim())),
     );
@@ -230,7 +243,7 @@ describe.skipIf(!hasChromium && process.env.CI !== "true")("the dashboard and Gr
     expect(usageRows).toEqual(
       usage.nodes.map((f: any) => [`${f.category ? `${f.category} / ` : ""}${f.label}`, grouped(f.value), f.unitName, f.ward?.name ?? "市全体", f.asOf ?? ""]),
     );
-    await expect.poll(() => page.locator("section", { hasText: "受益者" }).first().textContent()).toContain("記載なし");
+    await poll(() => page.locator("section", { hasText: "受益者" }).first().textContent()).toContain("記載なし");
     // A series across years: FY2022 (8,000) then FY2023 (8,674), with the change.
     expect(series.map((p: any) => [p.fiscalYear.year, p.amountThousandYen, p.changeThousandYen])).toEqual([
       [2022, "8000", null],
@@ -254,23 +267,23 @@ describe.skipIf(!hasChromium && process.env.CI !== "true")("the dashboard and Gr
     const box = page.getByLabel("事業・所属・受益者を検索");
     await box.fill("ﾍﾟｱﾚﾝﾄ");
     await box.press("Enter");
-    await expect.poll(() => page.locator("h1").textContent()).toBe("「ﾍﾟｱﾚﾝﾄ」の検索結果");
+    await poll(() => page.locator("h1").textContent()).toBe("「ﾍﾟｱﾚﾝﾄ」の検索結果");
     const rows = rowsOf("検索結果");
-    await expect.poll(() => rows.locator("th").allTextContents()).toContain("ペアレントトレーニング事業");
+    await poll(() => rows.locator("th").allTextContents()).toContain("ペアレントトレーニング事業");
     await expect(rows.first().locator(".snippet").textContent()).resolves.toContain("ﾍﾟｱﾚﾝﾄ");
     await shot("search-1280");
   });
 
   it("switches to English: labels and the API's English names, kept across pages", async () => {
     await page.getByRole("button", { name: "English" }).click();
-    await expect.poll(() => page.locator("h1").textContent()).toBe("Results for “ﾍﾟｱﾚﾝﾄ”");
+    await poll(() => page.locator("h1").textContent()).toBe("Results for “ﾍﾟｱﾚﾝﾄ”");
     expect(await page.locator("html").getAttribute("lang")).toBe("en");
     expect(await page.getByRole("button", { name: "English" }).getAttribute("aria-pressed")).toBe("true");
-    await expect.poll(() => rowsOf("Results for").locator("th").allTextContents()).toContain("Parent Training Project");
+    await poll(() => rowsOf("Results for").locator("th").allTextContents()).toContain("Parent Training Project");
     await page.getByRole("link", { name: "Kumamoto City welfare spending" }).click();
-    await expect.poll(() => page.locator("h1").textContent()).toBe("Spending by department (re-listed projects excluded)");
-    await expect.poll(() => rowsOf("Spending by department").locator("th").allTextContents()).toContain("Childcare and Kindergarten Division");
-    await expect.poll(() => bars().count()).toBe(15);
+    await poll(() => page.locator("h1").textContent()).toBe("Spending by department (re-listed projects excluded)");
+    await poll(() => rowsOf("Spending by department").locator("th").allTextContents()).toContain("Childcare and Kindergarten Division");
+    await poll(() => bars().count()).toBe(15);
     await shot("overview-en-1280");
   });
 
@@ -278,12 +291,12 @@ describe.skipIf(!hasChromium && process.env.CI !== "true")("the dashboard and Gr
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole("button", { name: "日本語" }).click();
     await page.goto(app.url);
-    await expect.poll(() => bars().count()).toBe(15);
+    await poll(() => bars().count()).toBe(15);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await shot("overview-390");
     await page.getByRole("link", { name: "保護管理援護課" }).click();
     await page.getByRole("link", { name: "生活保護業務支援経費" }).click();
-    await expect.poll(() => rowsOf("利用実績").count()).toBeGreaterThan(0);
+    await poll(() => rowsOf("利用実績").count()).toBeGreaterThan(0);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await shot("project-390");
     await page.setViewportSize({ width: 1280, height: 800 });
@@ -293,11 +306,11 @@ describe.skipIf(!hasChromium && process.env.CI !== "true")("the dashboard and Gr
     const graphiql = await context.newPage();
     await graphiql.goto(api.url);
     const tabs = graphiql.locator(".graphiql-tab .graphiql-tab-button");
-    await expect.poll(() => tabs.allTextContents()).toEqual(["Showcase", "SpendingByDepartment", "NestedPage", "Search", "ProjectSeries"]);
+    await poll(() => tabs.allTextContents()).toEqual(["Showcase", "SpendingByDepartment", "NestedPage", "Search", "ProjectSeries"]);
     await tabs.first().click();
     await graphiql.locator(".graphiql-execute-button").click();
     const result = graphiql.locator(".graphiql-response");
-    await expect.poll(() => result.textContent(), { timeout: 20_000 }).toContain("保育の実施");
+    await poll(() => result.textContent()).toContain("保育の実施");
     expect(await result.textContent()).not.toContain('"errors"');
     await graphiql.screenshot({ path: path.join(screenshots, "graphiql-1280.png") });
     // The Explorer plugin: ticking a field writes it into the query.
@@ -307,7 +320,7 @@ describe.skipIf(!hasChromium && process.env.CI !== "true")("the dashboard and Gr
     const editedQuery = () => new URL(graphiql.url()).searchParams.get("query") ?? "";
     expect(editedQuery()).not.toContain("beneficiaryGroups");
     await explorer.getByText("beneficiaryGroups", { exact: true }).click();
-    await expect.poll(editedQuery).toMatch(/^\s*beneficiaryGroups\b/m);
+    await poll(editedQuery).toMatch(/^\s*beneficiaryGroups\b/m);
     await graphiql.screenshot({ path: path.join(screenshots, "graphiql-explorer-1280.png") });
     await graphiql.close();
   });
@@ -318,15 +331,26 @@ describe.skipIf(!hasChromium && process.env.CI !== "true")("the dashboard and Gr
     expect(new Set(sent)).toEqual(new Set(["Spending", "Node", "Projects", "Project", "ProjectSeries", "Search"]));
   });
 
-  it("says clearly when the API is down, instead of a blank page", async () => {
+  it("says clearly when the API is down, instead of a blank page, and recovers on retry", async () => {
     await api.close();
     await page.goto(app.url);
     const alert = page.getByRole("alert");
-    await expect.poll(() => alert.count(), { timeout: 20_000 }).toBe(1);
+    await poll(() => alert.count()).toBe(1);
     expect(await alert.getAttribute("data-error-kind")).toBe("api-down");
     await expect(alert.textContent()).resolves.toContain("API に接続できません");
-    await expect(alert.getByRole("button", { name: "再試行" }).isVisible()).resolves.toBe(true);
     await shot("api-down-1280");
+
+    // The API back on the same port: 再試行 loads the page without a reload.
+    const again = createServer(t.app);
+    await new Promise<void>((resolve) => again.listen(api.port, "127.0.0.1", resolve));
+    try {
+      await alert.getByRole("button", { name: "再試行" }).click();
+      await poll(() => bars().count()).toBe(15);
+      expect(await page.getByRole("alert").count()).toBe(0);
+    } finally {
+      again.closeAllConnections();
+      await new Promise((resolve) => again.close(resolve));
+    }
   });
 });
 

@@ -1,6 +1,6 @@
 // The shell: header (search, language), a hash router (#/departments/<id>, #/projects/<id>,
 // #/search?q=…) so that links, the back button and bookmarks work without a server-side router.
-import { type FormEvent, useEffect, useMemo, useState } from "react";
+import { type FormEvent, useEffect, useMemo, useRef, useState } from "react";
 import { type Language, LanguageContext, messages } from "./i18n.ts";
 import { DepartmentPage } from "./pages/department.tsx";
 import { OverviewPage } from "./pages/overview.tsx";
@@ -62,8 +62,11 @@ export function App() {
     window.localStorage.setItem("language", language);
   }, [language, t]);
 
-  // A new page moves focus to its heading, so that keyboard and screen-reader users follow.
+  // Moving to another page moves focus to its content, so that keyboard and screen-reader users
+  // follow; the first page keeps the browser's start (the skip link comes first).
+  const firstRoute = useRef(route);
   useEffect(() => {
+    if (route === firstRoute.current) return;
     document.getElementById("main")?.focus({ preventScroll: true });
     window.scrollTo(0, 0);
   }, [route]);
@@ -78,9 +81,10 @@ export function App() {
 
   return (
     <LanguageContext.Provider value={context}>
-      <a className="skip-link" href="#main">
+      {/* A button, not a link to #main: the hash holds the route. */}
+      <button type="button" className="skip-link" onClick={() => document.getElementById("main")?.focus()}>
         {t.skipToContent}
-      </a>
+      </button>
       <header className="site-header">
         <div className="brand">
           <a href={links.overview()} className="brand-title">
