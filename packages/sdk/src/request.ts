@@ -51,9 +51,6 @@ export interface RequestFunction {
    *
    * @example
    * ```ts
-   * import { createClient, DepartmentsOperation } from "@welfare-graph/sdk";
-   *
-   * const client = createClient({ url: "http://localhost:4000/graphql" });
    * // A typed document (an SDK operation here; a client-preset document works the same way):
    * const { departments } = await client.request(DepartmentsOperation, { first: 5 }, { method: "GET" });
    * // Or document text, with the result type named:
