@@ -9,6 +9,7 @@ import { createServer } from "node:net";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { Redis } from "ioredis";
 import { sql } from "kysely";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DepartmentsOperation } from "../packages/sdk/src/index.ts";
 import { loadBundledDataset } from "../packages/server/src/app-database.ts";
@@ -427,6 +428,30 @@ describe("the SDK's operations by hash, outside trusted-documents mode", () => {
       const unknown = await t.app.fetch(`http://localhost/graphql?documentId=sha256:${"0".repeat(64)}`);
       expect((await unknown.json()).errors[0].extensions.code).toBe("PERSISTED_QUERY_NOT_FOUND");
     } finally {
+      await t.close();
+    }
+  });
+});
+
+describe.runIf(engines().includes("postgres"))("a data version that cannot be read", () => {
+  it("does not hold answers back: while a lock blocks the read they go out uncached (no ETag, no-store)", async () => {
+    const t = await startTestApp("postgres", { app: { delivery: options() } });
+    const blocker = new pg.Client({ connectionString: t.database.url });
+    await blocker.connect();
+    try {
+      await blocker.query("begin");
+      await blocker.query("lock table data_version in access exclusive mode");
+      // Answered while the lock is still held.
+      const response = await t.app.fetch(getUrl("http://localhost/graphql", departmentsQuery, { first: 1 }));
+      expect(response.status).toBe(200);
+      expect((await response.json()).data.departments.nodes).toHaveLength(1);
+      expect(response.headers.get("etag")).toBeNull();
+      expect(response.headers.get("cache-control")).toBe("no-store");
+      expect(response.headers.get("x-response-cache")).toBeNull();
+      await blocker.query("rollback");
+    } finally {
+      await blocker.end();
+      await t.app.dispose();
       await t.close();
     }
   });

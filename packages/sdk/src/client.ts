@@ -64,7 +64,7 @@ export type WelfareGraphClient = {
    *
    * @example
    * ```ts
-   * const { projects } = await client.request(LargestProjectsDocument, { first: 5 }, { method: "GET" });
+   * const { departments } = await client.request(DepartmentsOperation, { first: 5 }, { method: "GET" });
    * ```
    */
   readonly request: RequestFunction;

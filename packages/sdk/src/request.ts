@@ -51,14 +51,11 @@ export interface RequestFunction {
    *
    * @example
    * ```ts
-   * import { graphql } from "./gql"; // graphql-codegen client-preset, against @welfare-graph/sdk/schema.graphql
-   *
-   * const LargestProjects = graphql(`
-   *   query LargestProjects($first: Int!) {
-   *     projects(first: $first, orderBy: [{ field: AMOUNT, direction: DESC }]) { nodes { name amountThousandYen } }
-   *   }
-   * `);
-   * const { projects } = await client.request(LargestProjects, { first: 5 }, { method: "GET" });
+   * // A typed document (an SDK operation here; a client-preset document works the same way):
+   * const { departments } = await client.request(DepartmentsOperation, { first: 5 }, { method: "GET" });
+   * // Or document text, with the result type named:
+   * const data = await client.request<{ fiscalYears: { nodes: Array<{ year: number }> } }>("{ fiscalYears(first: 3) { nodes { year } } }");
+   * console.log(departments.nodes.length, data.fiscalYears.nodes);
    * ```
    */
   <TResult, TVariables>(document: TypedRequestDocument<TResult, TVariables>, ...args: RequestArguments<TVariables>): Promise<TResult>;
@@ -118,9 +115,11 @@ export function requestFunction(send: Send, print: RequestClientOptions["print"]
  *
  * @example
  * ```ts
- * import { createRequestClient } from "@welfare-graph/sdk";
- * const client = createRequestClient({ url: "https://example.org/graphql", method: "GET" });
- * const data = await client.request(MyQueryDocument, { first: 10 });
+ * import { createRequestClient, DepartmentsOperation } from "@welfare-graph/sdk";
+ *
+ * const client = createRequestClient({ url: "http://localhost:4000/graphql", method: "GET" });
+ * const { departments } = await client.request(DepartmentsOperation, { first: 10 });
+ * console.log(departments.totalCount);
  * ```
  */
 export function createRequestClient(options: RequestClientOptions): { readonly request: RequestFunction } {

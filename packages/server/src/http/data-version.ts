@@ -13,6 +13,9 @@ export interface DataVersion {
 
 export const defaultDataVersionMaxAgeMs = 1_000;
 
+/** A read slower than this (the database down, the pool exhausted) answers "unknown" at once: no caching, no waiting. */
+const readTimeoutMs = 500;
+
 export function dataVersionOf(database: DatabaseHandle, maxAgeMs = defaultDataVersionMaxAgeMs): DataVersion {
   let value: string | undefined;
   let readAt = Number.NEGATIVE_INFINITY;
@@ -26,16 +29,24 @@ export function dataVersionOf(database: DatabaseHandle, maxAgeMs = defaultDataVe
     } catch {
       value = undefined;
     }
+    // A failed read is remembered as long as a good one: the database is not asked again for maxAgeMs.
     readAt = performance.now();
     return value;
   };
   return {
     current() {
-      if (value !== undefined && performance.now() - readAt < maxAgeMs) return Promise.resolve(value);
+      if (performance.now() - readAt < maxAgeMs) return Promise.resolve(value);
       reading ??= read().finally(() => {
         reading = undefined;
       });
-      return reading;
+      const pending = reading;
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => resolve(undefined), readTimeoutMs);
+        void pending.then((version) => {
+          clearTimeout(timer);
+          resolve(version);
+        });
+      });
     },
   };
 }

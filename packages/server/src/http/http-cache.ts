@@ -15,6 +15,7 @@ import type { ExecutionResult } from "graphql";
 import { type GraphQLParams, type Plugin, processRegularResult } from "graphql-yoga";
 import { compress, type Encoding, isCompressible, negotiateEncoding } from "./compression.ts";
 import type { DataVersion } from "./data-version.ts";
+import { dataJsonFromStore } from "./response-cache-store.ts";
 
 export interface HttpCacheOptions {
   /** Cache-Control max-age of successful GET answers, in seconds. */
@@ -185,7 +186,7 @@ export function httpCachePlugin(options: HttpCacheOptions, keys: RequestKeys, gr
       // kept in the cache, so the two bodies differ yet mean the same (hence a weak ETag).
       let data = serialized.get(single.data);
       if (!data) {
-        const json = JSON.stringify(single.data);
+        const json = dataJsonFromStore.get(single.data) ?? JSON.stringify(single.data);
         data = { json, etag: `W/"${version}-${createHash("sha1").update(json).digest("base64url")}"` };
         serialized.set(single.data, data);
       }

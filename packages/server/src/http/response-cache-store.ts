@@ -7,6 +7,12 @@ import { createRedisCache } from "@envelop/response-cache-redis";
 import { type Cache, createInMemoryCache } from "@graphql-yoga/plugin-response-cache";
 import { Redis } from "ioredis";
 
+/**
+ * The JSON text of data read back from Redis, by the data object: http-cache.ts hashes and sends
+ * it as it came instead of serializing the parsed object again.
+ */
+export const dataJsonFromStore = new WeakMap<object, string>();
+
 export interface ResponseCacheStore {
   kind: "memory" | "redis";
   cache: Cache;
@@ -89,7 +95,12 @@ export function redisStore(options: RedisStoreOptions): ResponseCacheStore {
     async get(key) {
       try {
         if (connecting) await connecting;
-        return (await store.get(key)) as Awaited<ReturnType<Cache["get"]>>;
+        // Read as text (not through store.get): set() wrote exactly {"data":<data>}.
+        const text = await redis.get(key);
+        if (!text) return undefined;
+        const result = JSON.parse(text) as { data?: unknown };
+        if (result.data && typeof result.data === "object" && text.startsWith('{"data":')) dataJsonFromStore.set(result.data, text.slice(8, -1));
+        return result as Awaited<ReturnType<Cache["get"]>>;
       } catch (error) {
         failed(error);
         return undefined;
@@ -99,7 +110,8 @@ export function redisStore(options: RedisStoreOptions): ResponseCacheStore {
     async set(key, result, _entities, ttl) {
       try {
         if (connecting) await connecting;
-        await store.set(key, result, [], ttl);
+        // Only the data: the query cost and the plugin's HTTP headers are per response, not per answer.
+        await store.set(key, { data: result.data }, [], ttl);
       } catch (error) {
         failed(error);
       }
