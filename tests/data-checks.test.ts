@@ -9,7 +9,7 @@ import { departmentTotals, documentsOf } from "../packages/server/src/data/docum
 import { loadDataset } from "../packages/server/src/import/load.ts";
 import { renderTotalsReport, totalsReportFile } from "../packages/server/src/import/totals-report.ts";
 import { createApp } from "../packages/server/src/yoga.ts";
-import { postGraphQL } from "./support/app.ts";
+import { type Json, postGraphQL } from "./support/app.ts";
 import { createTestDatabase, engines, type TestDatabase } from "./support/databases.ts";
 
 const { dataset } = loadDataset(path.join(import.meta.dirname, "../data"));
@@ -142,12 +142,12 @@ describe.each(engines())("the bundled dataset on %s", (kind) => {
     const [doc] = await documentsOf(database.db);
     const expected = (await departmentTotals(database.db, doc!)).map((d) => [d.nameJa, d.spendingThousandYen]);
     const app = createApp({ database, logError: () => {} });
-    const post = async (query: string) => (await postGraphQL(app, { query })).body as any;
+    const post = async (query: string) => (await postGraphQL(app, { query })).body as Json;
     const spending = await post(`{ spending(groupBy: [DEPARTMENT], first: 100) { nodes { department { name } sum { amountThousandYen } } } }`);
-    const byName = new Map(spending.data.spending.nodes.map((b: any) => [b.department.name, b.sum.amountThousandYen]));
+    const byName = new Map(spending.data.spending.nodes.map((b: Json) => [b.department.name, b.sum.amountThousandYen]));
     expect(expected.map(([name]) => [name, byName.get(name)])).toEqual(expected);
     const departments = await post(`{ departments(first: 100) { nodes { name projects(first: 1) { aggregate { sum { amountThousandYen } } } } } }`);
-    expect(departments.data.departments.nodes.map((d: any) => [d.name, d.projects.aggregate.sum.amountThousandYen])).toEqual(expected);
+    expect(departments.data.departments.nodes.map((d: Json) => [d.name, d.projects.aggregate.sum.amountThousandYen])).toEqual(expected);
     // 障害福祉サービス事業 prints no total, only its five benefit lines: they are the spending.
     const disability = expected.find(([name]) => name === "障がい福祉課")!;
     expect(BigInt(disability[1]!)).toBeGreaterThan(10_000_000n);

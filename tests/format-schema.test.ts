@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { type FileKind, formatSchemaFile, printedFormatSchema } from "../packages/server/src/import/json-schema.ts";
 import { loadDataset } from "../packages/server/src/import/load.ts";
+import type { Json } from "./support/app.ts";
 
 const repo = path.join(import.meta.dirname, "..");
 const exampleDataset = path.join(repo, "docs/examples/minimal-dataset");
@@ -71,7 +72,7 @@ describe("docs/data-format.schema.json", () => {
   it("rejects what the importer rejects within one file: negative, non-numeric, unknown field, bad key", () => {
     const department = parse(readFileSync(path.join(exampleDataset, "999997/2024/01-welfare-policy.yaml"), "utf8"));
     const check = ajv.getSchema("format#/$defs/departmentFile")!;
-    const broken = (mutate: (d: any) => void) => {
+    const broken = (mutate: (d: Json) => void) => {
       const copy = structuredClone(department);
       mutate(copy);
       return check(copy);

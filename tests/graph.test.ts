@@ -2,7 +2,7 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadDataset } from "../packages/server/src/import/load.ts";
-import { startTestApp, type TestApp } from "./support/app.ts";
+import { type Json, startTestApp, type TestApp } from "./support/app.ts";
 import { engines } from "./support/databases.ts";
 
 const { dataset } = loadDataset(path.join(import.meta.dirname, "../data"));
@@ -29,7 +29,7 @@ describe.each(engines())("the graph on %s", (kind) => {
     expect(body.errors).toBeUndefined();
     const departments = body.data.departments;
     expect(departments.totalCount).toBe(fileDepartments.length);
-    expect(departments.nodes.map((d: any) => d.name)).toEqual(fileDepartments.map((d) => d.department.nameJa));
+    expect(departments.nodes.map((d: Json) => d.name)).toEqual(fileDepartments.map((d) => d.department.nameJa));
     for (const [i, d] of departments.nodes.entries()) {
       const file = fileDepartments[i]!;
       expect(d.municipality).toEqual({ code: "431001", name: "熊本市" });
@@ -55,16 +55,16 @@ describe.each(engines())("the graph on %s", (kind) => {
       } } } }
     }`);
     expect(body.errors).toBeUndefined();
-    const protection = body.data.departments.nodes.find((d: any) => d.name === "保護管理援護課");
-    const audit = protection.projects.nodes.find((p: any) => p.name.startsWith("生活保護法施行事務監査"));
+    const protection = body.data.departments.nodes.find((d: Json) => d.name === "保護管理援護課");
+    const audit = protection.projects.nodes.find((p: Json) => p.name.startsWith("生活保護法施行事務監査"));
     expect(audit.source.page).toBe(3);
     expect(audit.source.document).toEqual({
       title: "令和5年度主要事業実績 福祉関係主要事業報告",
       pageCount: 29,
       fiscalYear: { year: 2023, eraLabel: "令和5年度" },
     });
-    const households = audit.beneficiaries.nodes.filter((b: any) => b.label === "被保護世帯" && b.unit === "HOUSEHOLDS");
-    expect(households.map((b: any) => b.value).sort()).toEqual(["12031", "1258", "1821", "1938", "2919", "4095"]);
+    const households = audit.beneficiaries.nodes.filter((b: Json) => b.label === "被保護世帯" && b.unit === "HOUSEHOLDS");
+    expect(households.map((b: Json) => b.value).sort()).toEqual(["12031", "1258", "1821", "1938", "2919", "4095"]);
     expect(households[0].project.name).toBe(audit.name);
     expect(households[0].group.projects.totalCount).toBeGreaterThan(0);
     for (const p of protection.projects.nodes) for (const u of p.usage.nodes) expect(u.project.id).toBe(p.id);
@@ -77,27 +77,27 @@ describe.each(engines())("the graph on %s", (kind) => {
     expect(body.errors).toBeUndefined();
     const [kumamoto] = body.data.municipalities.nodes;
     expect(kumamoto).toMatchObject({ code: "431001", code5: "43100", name: "熊本市", nameEn: "Kumamoto City", prefecture: "熊本県" });
-    expect(kumamoto.wards.nodes.map((w: any) => w.name)).toEqual(["中央区", "東区", "西区", "南区", "北区"]);
+    expect(kumamoto.wards.nodes.map((w: Json) => w.name)).toEqual(["中央区", "東区", "西区", "南区", "北区"]);
     const chuo = kumamoto.wards.nodes[0];
-    expect(chuo.beneficiaries.nodes.map((b: any) => b.value)).toContain("4095");
+    expect(chuo.beneficiaries.nodes.map((b: Json) => b.value)).toContain("4095");
   });
 
   it("pages forwards and backwards with cursors and totals", async () => {
     const all = await t.graphql(`{ projects(first: 100) { totalCount nodes { id } } }`);
-    const ids: string[] = all.body.data.projects.nodes.map((n: any) => n.id);
+    const ids: string[] = all.body.data.projects.nodes.map((n: Json) => n.id);
     const total = all.body.data.projects.totalCount;
     expect(ids.length).toBe(Math.min(total, 100));
 
     const seen: string[] = [];
     let after: string | null = null;
     for (let guard = 0; guard < 50; guard++) {
-      const page: any = await t.graphql(
+      const page: Json = await t.graphql(
         `query($after: String) { projects(first: 7, after: $after) { totalCount edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage endCursor startCursor } } }`,
         { after },
       );
       const conn = page.body.data.projects;
       expect(conn.totalCount).toBe(total);
-      seen.push(...conn.edges.map((e: any) => e.node.id));
+      seen.push(...conn.edges.map((e: Json) => e.node.id));
       expect(conn.pageInfo.hasPreviousPage).toBe(after !== null);
       if (!conn.pageInfo.hasNextPage) break;
       after = conn.pageInfo.endCursor;
@@ -106,13 +106,13 @@ describe.each(engines())("the graph on %s", (kind) => {
     expect(seen.length).toBe(total);
 
     const last = await t.graphql(`{ projects(last: 5) { edges { cursor node { id } } pageInfo { hasPreviousPage hasNextPage startCursor } } }`);
-    const lastIds = last.body.data.projects.edges.map((e: any) => e.node.id);
+    const lastIds = last.body.data.projects.edges.map((e: Json) => e.node.id);
     expect(lastIds).toEqual(seen.slice(-5));
     expect(last.body.data.projects.pageInfo.hasPreviousPage).toBe(true);
     const before = await t.graphql(`query($before: String) { projects(last: 5, before: $before) { nodes { id } } }`, {
       before: last.body.data.projects.pageInfo.startCursor,
     });
-    expect(before.body.data.projects.nodes.map((n: any) => n.id)).toEqual(seen.slice(-10, -5));
+    expect(before.body.data.projects.nodes.map((n: Json) => n.id)).toEqual(seen.slice(-10, -5));
 
     const pastEnd = await t.graphql(`query($after: String) { projects(first: 5, after: $after) { totalCount nodes { id } pageInfo { hasNextPage } } }`, {
       after: last.body.data.projects.edges.at(-1).cursor,

@@ -4,7 +4,7 @@
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHttpServer, type HttpServer } from "../packages/server/src/http/server.ts";
-import { startTestApp, type TestApp } from "./support/app.ts";
+import { type Json, startTestApp, type TestApp } from "./support/app.ts";
 import { engines } from "./support/databases.ts";
 import { type HostileRequest, hostileRequests } from "./support/hostile-requests.ts";
 
@@ -46,7 +46,7 @@ describe.each(engines())("hostile input against a live server on %s", (kind) => 
       body: JSON.stringify({ query: legitimate }),
       signal: AbortSignal.timeout(perRequestBound),
     });
-    return { status: response.status, body: (await response.json()) as any };
+    return { status: response.status, body: (await response.json()) as Json };
   };
 
   it("answers every hostile request with a coded GraphQL error and keeps answering honest queries", { timeout: 300_000 }, async () => {
@@ -61,8 +61,8 @@ describe.each(engines())("hostile input against a live server on %s", (kind) => 
           headers: { "content-type": "application/json" },
           body: JSON.stringify({ query: "{ projects(first: 20) { nodes { id } } }" }),
         })
-      ).json()) as any
-    ).data.projects.nodes.map((n: any) => n.id);
+      ).json()) as Json
+    ).data.projects.nodes.map((n: Json) => n.id);
     const foreignCursor = (
       (await (
         await fetch(`${base}/graphql`, {
@@ -70,7 +70,7 @@ describe.each(engines())("hostile input against a live server on %s", (kind) => 
           headers: { "content-type": "application/json" },
           body: JSON.stringify({ query: "{ municipalities(first: 1) { pageInfo { endCursor } } }" }),
         })
-      ).json()) as any
+      ).json()) as Json
     ).data.municipalities.pageInfo.endCursor;
     const corpus = hostileRequests({ perKind, ids, foreignCursor });
     expect(corpus.length).toBeGreaterThanOrEqual(1_000);
@@ -83,7 +83,7 @@ describe.each(engines())("hostile input against a live server on %s", (kind) => 
       const answers = await Promise.all(batch.map(async (request, i) => ({ request, index: start + i, answer: await send(request) })));
       for (const { request, index, answer } of answers) {
         const where = `#${index} ${request.kind} (${request.method} ${request.path.slice(0, 60)})`;
-        let body: any;
+        let body: Json;
         try {
           body = JSON.parse(answer.text);
         } catch {

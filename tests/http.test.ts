@@ -2,7 +2,7 @@
 // error, the request id in each error and in x-request-id, unexpected errors masked and logged.
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApp, type TestApp } from "./support/app.ts";
+import { type Json, startTestApp, type TestApp } from "./support/app.ts";
 import { engines } from "./support/databases.ts";
 
 const graphqlResponse = "application/graphql-response+json";
@@ -137,7 +137,7 @@ describe.each(engines())("HTTP and the error model on %s", (kind) => {
         headers: { "content-type": "application/json", accept: graphqlResponse },
         body: JSON.stringify({ query: "{ municipalities(first: 1) { nodes { wards(first: 5) { nodes { name } } } } }" }),
       });
-      const body = (await response.json()) as any;
+      const body = (await response.json()) as Json;
       const requestId = response.headers.get("x-request-id");
       expect(body.errors[0].message).toBe("Unexpected error.");
       expect(body.errors[0].extensions).toEqual({ code: "INTERNAL_SERVER_ERROR", requestId });

@@ -3,7 +3,7 @@
 import { getIntrospectionQuery } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultQueryLimits } from "../packages/server/src/graphql/query-limits.ts";
-import { startTestApp, type TestApp } from "./support/app.ts";
+import { type Json, startTestApp, type TestApp } from "./support/app.ts";
 import { engines } from "./support/databases.ts";
 
 const nested = (outer: number, inner: number) => `{ departments(first: ${outer}) { nodes { projects(first: ${inner}) { nodes { name } } } } }`;
@@ -18,7 +18,7 @@ describe.each(engines())("query limits on %s", (kind) => {
   afterAll(() => t?.close());
 
   const post = (body: unknown) => t.post(body);
-  const codeOf = (body: any) => body.errors?.[0]?.extensions?.code;
+  const codeOf = (body: Json) => body.errors?.[0]?.extensions?.code;
 
   describe("cost model", () => {
     it("multiplies nested connections by first: 100 inside 100 is 10,000 nodes, plus the 100 outer ones", async () => {
@@ -43,7 +43,7 @@ describe.each(engines())("query limits on %s", (kind) => {
 
     it("counts nodes(ids:) by the number of IDs asked for, and refuses more than 100", async () => {
       const { body: page } = await t.graphql(`{ departments(first: 3) { nodes { id } } }`);
-      const ids = page.data.departments.nodes.map((d: any) => d.id);
+      const ids = page.data.departments.nodes.map((d: Json) => d.id);
       const { body } = await t.graphql(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids });
       expect(body.extensions?.cost.requestedQueryCost).toBe(3);
       const tooMany = await t.graphql(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: Array.from({ length: 101 }, () => ids[0]) });

@@ -1,6 +1,7 @@
 // Aggregates, spending buckets, usage totals and series, against sums computed in JavaScript
 // (BigInt, exact) from the data files and from a generated dataset whose sums pass 2^53.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Json } from "./support/app.ts";
 import { engines } from "./support/databases.ts";
 import { aggregateOf, countedOnce, type FlatProject, id } from "./support/expectations.ts";
 import { type DatasetName, type QueryFixture, startQueryFixture } from "./support/query-fixture.ts";
@@ -65,7 +66,7 @@ describe.each(cases)("aggregates on %s with the %s", (kind, dataset) => {
           where,
           inc: includeRelisted,
         },
-      )) as any;
+      )) as Json;
       expect(body.errors, name).toBeUndefined();
       expect(body.data.projects.aggregate, name).toEqual(asReturned(aggregateOf(spendingOf(keep, includeRelisted))));
       expect(body.data.projects.totalCount, name).toBe(f.projects.filter(keep).length);
@@ -86,7 +87,7 @@ describe.each(cases)("aggregates on %s with the %s", (kind, dataset) => {
       {
         ids: parents.map((p) => f.projectIds.get(id(p))),
       },
-    )) as any;
+    )) as Json;
     expect(body.errors).toBeUndefined();
     for (const [i, p] of parents.entries()) {
       const items = itemsOf(p);
@@ -104,7 +105,7 @@ describe.each(cases)("aggregates on %s with the %s", (kind, dataset) => {
       `{ departments(first: ${n}) { nodes { slug municipality { code } projects(first: 1, where: { hasAmount: true }) { totalCount ${withAggregate ? aggregateSelection : ""} } } } }`;
     const statements = async (q: string) => {
       f.t.database.statements.count = 0;
-      const { body } = (await f.t.graphql(q)) as any;
+      const { body } = (await f.t.graphql(q)) as Json;
       expect(body.errors).toBeUndefined();
       return { count: f.t.database.statements.count, body };
     };
@@ -127,10 +128,10 @@ describe.each(cases)("aggregates on %s with the %s", (kind, dataset) => {
     }
   }`;
   async function allBuckets(variables: Record<string, unknown>, pageSize = 100) {
-    const nodes: any[] = [];
+    const nodes: Json[] = [];
     let after: string | null = null;
     for (let guard = 0; guard < 100; guard++) {
-      const { body } = (await f.t.graphql(spendingQuery, { ...variables, first: pageSize, after })) as any;
+      const { body } = (await f.t.graphql(spendingQuery, { ...variables, first: pageSize, after })) as Json;
       expect(body.errors).toBeUndefined();
       nodes.push(...body.data.spending.nodes);
       if (!body.data.spending.pageInfo.hasNextPage) return { nodes, totalCount: body.data.spending.totalCount };
@@ -144,28 +145,28 @@ describe.each(cases)("aggregates on %s with the %s", (kind, dataset) => {
       "department",
       ["DEPARTMENT"],
       (p: FlatProject) => [`${p.municipalityCode}/${p.departmentSlug}`],
-      (b: any) => `${b.municipality.code}/${b.department.slug}`,
+      (b: Json) => `${b.municipality.code}/${b.department.slug}`,
       false,
     ],
     [
       "fiscal year and flag",
       ["FISCAL_YEAR", "FLAG"],
       (p: FlatProject) => (p.flags.length ? p.flags : ["NONE"]).map((fl) => `${p.fiscalYear}/${fl}`),
-      (b: any) => `${b.fiscalYear.year}/${b.flag ?? "NONE"}`,
+      (b: Json) => `${b.fiscalYear.year}/${b.flag ?? "NONE"}`,
       true,
     ],
     [
       "beneficiary group",
       ["BENEFICIARY_GROUP"],
       (p: FlatProject) => (p.groups.size ? [...p.groups].map((g) => `${p.municipalityCode}/${g}`) : ["none"]),
-      (b: any) => (b.beneficiaryGroup ? `${b.municipality.code}/${b.beneficiaryGroup.slug}` : "none"),
+      (b: Json) => (b.beneficiaryGroup ? `${b.municipality.code}/${b.beneficiaryGroup.slug}` : "none"),
       false,
     ],
     [
       "municipality and year",
       ["MUNICIPALITY", "FISCAL_YEAR"],
       (p: FlatProject) => [`${p.municipalityCode}/${p.fiscalYear}`],
-      (b: any) => `${b.municipality.code}/${b.fiscalYear.year}`,
+      (b: Json) => `${b.municipality.code}/${b.fiscalYear.year}`,
       false,
     ],
   ] as const)("groups spending by %s, largest sum first, paged", async (_name, dimensions, keysOf, keyOfBucket, includeRelisted) => {
@@ -209,10 +210,10 @@ describe.each(cases)("aggregates on %s with the %s", (kind, dataset) => {
 
   it("computes spending in one statement and refuses more than two dimensions", async () => {
     f.t.database.statements.count = 0;
-    const { body } = (await f.t.graphql(`{ spending(groupBy: [FISCAL_YEAR, MUNICIPALITY]) { totalCount nodes { count sum { amountThousandYen } } } }`)) as any;
+    const { body } = (await f.t.graphql(`{ spending(groupBy: [FISCAL_YEAR, MUNICIPALITY]) { totalCount nodes { count sum { amountThousandYen } } } }`)) as Json;
     expect(body.errors).toBeUndefined();
     expect(f.t.database.statements.count).toBe(1);
-    const three = (await f.t.graphql(`{ spending(groupBy: [FISCAL_YEAR, FLAG, DEPARTMENT]) { totalCount } }`)) as any;
+    const three = (await f.t.graphql(`{ spending(groupBy: [FISCAL_YEAR, FLAG, DEPARTMENT]) { totalCount } }`)) as Json;
     expect(three.body.errors[0].extensions.code).toBe("BAD_USER_INPUT");
   });
 
@@ -220,14 +221,14 @@ describe.each(cases)("aggregates on %s with the %s", (kind, dataset) => {
     const figures = f.projects
       .flatMap((p) => p.usage.map((u) => ({ ...u, municipalityCode: p.municipalityCode })))
       .filter((u) => !u.isTotal && u.unit !== "PERCENT" && u.unit !== "POINTS");
-    const expectTotals = async (groupByDims: string[], keyOf: (u: (typeof figures)[number]) => string, keyOfTotal: (n: any) => string) => {
-      const nodes: any[] = [];
+    const expectTotals = async (groupByDims: string[], keyOf: (u: (typeof figures)[number]) => string, keyOfTotal: (n: Json) => string) => {
+      const nodes: Json[] = [];
       let after: string | null = null;
       for (let guard = 0; guard < 100; guard++) {
         const { body } = (await f.t.graphql(
           `query($g: [UsageDimension!]!, $after: String) { usageTotals(groupBy: $g, first: 50, after: $after) { totalCount nodes { municipality { code } ward { code } metric fiscalYear { year } unit count sum } pageInfo { hasNextPage endCursor } } }`,
           { g: groupByDims, after },
-        )) as any;
+        )) as Json;
         expect(body.errors).toBeUndefined();
         nodes.push(...body.data.usageTotals.nodes);
         if (!body.data.usageTotals.pageInfo.hasNextPage) break;
@@ -265,7 +266,7 @@ describe.each(cases)("aggregates on %s with the %s", (kind, dataset) => {
         series { fiscalYear { year } amountThousandYen changeThousandYen changeRatio hasPreviousYear project { seriesKey } }
         usageSeries { metric unit ward { code } category points { fiscalYear { year } value change } } } } }`,
       { ids: candidates.map((p) => f.projectIds.get(id(p))) },
-    )) as any;
+    )) as Json;
     expect(body.errors).toBeUndefined();
     let withChange = 0;
     for (const [i, node] of body.data.nodes.entries()) {
@@ -282,7 +283,7 @@ describe.each(cases)("aggregates on %s with the %s", (kind, dataset) => {
           project: { seriesKey: p.key },
         };
       });
-      expect(node.series.map(({ changeRatio: _r, ...rest }: any) => rest)).toEqual(expected);
+      expect(node.series.map(({ changeRatio: _r, ...rest }: Json) => rest)).toEqual(expected);
       for (const point of node.series) {
         if (point.changeRatio === null) continue;
         withChange++;
@@ -294,7 +295,7 @@ describe.each(cases)("aggregates on %s with the %s", (kind, dataset) => {
         const values = years
           .flatMap((q) => q.usage)
           .filter((u) => u.metric === s.metric && u.unit === s.unit && (u.ward ?? null) === (s.ward?.code ?? null) && u.category === s.category);
-        expect(s.points.map((pt: any) => pt.fiscalYear.year)).toEqual([...new Set(values.map((u) => u.fiscalYear))].sort());
+        expect(s.points.map((pt: Json) => pt.fiscalYear.year)).toEqual([...new Set(values.map((u) => u.fiscalYear))].sort());
         for (const [j, pt] of s.points.entries()) {
           const before = s.points[j - 1];
           if (before && before.fiscalYear.year === pt.fiscalYear.year - 1)

@@ -1,6 +1,7 @@
 // Filters and orderings of project lists, against expectations computed in JavaScript from
 // the data files and from a generated larger dataset, on PostgreSQL and PGlite.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Json } from "./support/app.ts";
 import { engines } from "./support/databases.ts";
 import { compareText, type FlatProject, id, textMatches } from "./support/expectations.ts";
 import { allProjects, type DatasetName, nodeId, type QueryFixture, startQueryFixture } from "./support/query-fixture.ts";
@@ -156,13 +157,13 @@ describe.each(cases)("project filters and orderings on %s with the %s", (kind, d
   it("pages backwards through an ordering with missing amounts exactly as forwards", async () => {
     const orderBy = [{ field: "AMOUNT", direction: "DESC" }];
     const { nodes } = await allProjects(f.t, { orderBy });
-    const backwards: any[] = [];
+    const backwards: Json[] = [];
     let before: string | null = null;
     for (let guard = 0; guard < 100; guard++) {
       const { body } = (await f.t.graphql(
         `query($orderBy: [ProjectOrder!], $before: String) { projects(last: 7, before: $before, orderBy: $orderBy) { nodes { seriesKey fiscalYear { year } municipality { code } } pageInfo { hasPreviousPage startCursor } } }`,
         { orderBy, before },
-      )) as any;
+      )) as Json;
       backwards.unshift(...body.data.projects.nodes);
       if (!body.data.projects.pageInfo.hasPreviousPage) break;
       before = body.data.projects.pageInfo.startCursor;
@@ -171,7 +172,7 @@ describe.each(cases)("project filters and orderings on %s with the %s", (kind, d
   });
 
   it("refuses tampered cursors, cursors of another ordering and bad filter input with BAD_USER_INPUT", async () => {
-    const { body } = (await f.t.graphql(`{ projects(first: 2, orderBy: [{field: AMOUNT, direction: DESC}]) { pageInfo { endCursor } } }`)) as any;
+    const { body } = (await f.t.graphql(`{ projects(first: 2, orderBy: [{field: AMOUNT, direction: DESC}]) { pageInfo { endCursor } } }`)) as Json;
     const cursor: string = body.data.projects.pageInfo.endCursor;
     const decoded = JSON.parse(Buffer.from(cursor, "base64url").toString());
     const tampered = Buffer.from(JSON.stringify({ ...decoded, v: ["1 or 1=1", ...decoded.v.slice(1)] })).toString("base64url");
@@ -186,7 +187,7 @@ describe.each(cases)("project filters and orderings on %s with the %s", (kind, d
       [`{ projects(first: 2, orderBy: [{field: NAME}, {field: NAME, direction: DESC}]) { nodes { id } } }`, /twice/],
     ] as const;
     for (const [query, message] of attempts) {
-      const result = (await f.t.graphql(query)) as any;
+      const result = (await f.t.graphql(query)) as Json;
       expect(result.body.errors?.[0]?.extensions?.code, query).toBe("BAD_USER_INPUT");
       expect(result.body.errors?.[0]?.message).toMatch(message);
     }
@@ -197,7 +198,7 @@ describe.each(cases)("project filters and orderings on %s with the %s", (kind, d
     const query = (n: number) =>
       `{ departments(first: ${n}) { nodes { slug municipality { code } projects(first: 100, where: { hasAmount: true }, orderBy: [{field: AMOUNT, direction: DESC}]) { totalCount nodes { seriesKey fiscalYear { year } municipality { code } } } } } }`;
     f.t.database.statements.count = 0;
-    const { body } = (await f.t.graphql(query(100))) as any;
+    const { body } = (await f.t.graphql(query(100))) as Json;
     expect(body.errors).toBeUndefined();
     expect(f.t.database.statements.count).toBeLessThanOrEqual(4);
     for (const d of body.data.departments.nodes) {

@@ -3,7 +3,7 @@
 import { CompiledQuery } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateSyntheticProjects } from "../packages/server/bench/synthetic.ts";
-import { startTestApp, type TestApp } from "./support/app.ts";
+import { type Json, startTestApp, type TestApp } from "./support/app.ts";
 import { engines } from "./support/databases.ts";
 import { fold, textMatches } from "./support/expectations.ts";
 import { generateDataset } from "./support/generated-dataset.ts";
@@ -44,13 +44,13 @@ describe.each(cases)("search on %s with the %s", (kind, dataset) => {
   afterAll(() => f?.close());
 
   async function search(q: string, types?: string[]) {
-    const hits: any[] = [];
+    const hits: Json[] = [];
     let after: string | null = null;
     let totalCount = 0;
     for (let guard = 0; guard < 100; guard++) {
-      const { body } = (await f.t.graphql(searchQuery, { q, types, first: 100, after })) as any;
+      const { body } = (await f.t.graphql(searchQuery, { q, types, first: 100, after })) as Json;
       if (body.errors) throw new Error(JSON.stringify(body.errors));
-      hits.push(...body.data.search.edges.map((e: any) => e.node));
+      hits.push(...body.data.search.edges.map((e: Json) => e.node));
       totalCount = body.data.search.totalCount;
       if (!body.data.search.pageInfo.hasNextPage) break;
       after = body.data.search.pageInfo.endCursor;
@@ -100,7 +100,7 @@ describe.each(cases)("search on %s with the %s", (kind, dataset) => {
 
   it("returns an empty connection for words that occur nowhere", async () => {
     for (const q of ["該当なし語句", "保育 存在しない", "zzqx"]) {
-      const { body } = (await f.t.graphql(searchQuery, { q })) as any;
+      const { body } = (await f.t.graphql(searchQuery, { q })) as Json;
       expect(body.errors).toBeUndefined();
       expect(body.data.search).toEqual({ totalCount: 0, edges: [], pageInfo: { hasNextPage: false, endCursor: null } });
     }
@@ -125,8 +125,8 @@ describe.each(cases)("search on %s with the %s", (kind, dataset) => {
     const paged: string[] = [];
     let after: string | null = null;
     for (let guard = 0; guard < 200; guard++) {
-      const { body } = (await f.t.graphql(searchQuery, { q: "支援", first: 25, after })) as any;
-      paged.push(...body.data.search.edges.map((e: any) => e.node.node.id));
+      const { body } = (await f.t.graphql(searchQuery, { q: "支援", first: 25, after })) as Json;
+      paged.push(...body.data.search.edges.map((e: Json) => e.node.node.id));
       if (!body.data.search.pageInfo.hasNextPage) break;
       after = body.data.search.pageInfo.endCursor;
     }
@@ -135,13 +135,13 @@ describe.each(cases)("search on %s with the %s", (kind, dataset) => {
 
   it("refuses single-character queries and tampered cursors with BAD_USER_INPUT", async () => {
     for (const q of ["子", "a 子", "   "]) {
-      const { body } = (await f.t.graphql(searchQuery, { q })) as any;
+      const { body } = (await f.t.graphql(searchQuery, { q })) as Json;
       expect(body.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
     }
-    const { body } = (await f.t.graphql(searchQuery, { q: "支援", first: 1 })) as any;
+    const { body } = (await f.t.graphql(searchQuery, { q: "支援", first: 1 })) as Json;
     const decoded = JSON.parse(Buffer.from(body.data.search.pageInfo.endCursor, "base64url").toString());
     const tampered = Buffer.from(JSON.stringify({ ...decoded, v: ["x", ...decoded.v.slice(1)] })).toString("base64url");
-    const bad = (await f.t.graphql(searchQuery, { q: "支援", after: tampered })) as any;
+    const bad = (await f.t.graphql(searchQuery, { q: "支援", after: tampered })) as Json;
     expect(bad.body.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
     expect(bad.body.errors?.[0]?.message).toMatch(/not a valid cursor/);
   });
@@ -159,7 +159,7 @@ describe.each(engines())("the search plan on %s", (kind) => {
     t.database.statements.count = 0;
     t.database.statements.sql.length = 0;
     t.database.statements.parameters.length = 0;
-    const { body } = (await t.graphql(`{ search(query: "里親 防止", first: 5) { totalCount nodes { score } } }`)) as any;
+    const { body } = (await t.graphql(`{ search(query: "里親 防止", first: 5) { totalCount nodes { score } } }`)) as Json;
     expect(body.errors).toBeUndefined();
     expect(body.data.search.totalCount).toBeGreaterThan(0);
     const index = t.database.statements.sql.findIndex((s) => s.includes("search_bigrams"));

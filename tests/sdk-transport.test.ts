@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient, GraphQLResponseError, HttpError, NetworkError, operations, PaginationError, WelfareGraphError } from "../packages/sdk/src/index.ts";
 import { createContext } from "../packages/server/src/graphql/context.ts";
 import { schema } from "../packages/server/src/graphql/schema/index.ts";
-import { startTestApp, type TestApp } from "./support/app.ts";
+import { type Json, startTestApp, type TestApp } from "./support/app.ts";
 import { engines } from "./support/databases.ts";
 import { type Listening, listen } from "./support/listen.ts";
 
@@ -26,7 +26,7 @@ const answering =
 describe.each(engines())("SDK transport on %s", (kind) => {
   let t: TestApp;
   let server: Listening;
-  const requests: Array<{ headers: Headers; body: Record<string, any> }> = [];
+  const requests: Array<{ headers: Headers; body: Record<string, Json> }> = [];
   const recordingFetch = async (input: string, init: RequestInit) => {
     requests.push({ headers: new Headers(init.headers), body: JSON.parse(String(init.body)) });
     return t.app.fetch(input, init);

@@ -5,6 +5,7 @@ import { connect } from "node:net";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
+import type { Json } from "./support/app.ts";
 import { createTestDatabase, engines, type TestDatabase } from "./support/databases.ts";
 import { freePort } from "./support/throwaway-postgres.ts";
 
@@ -88,7 +89,7 @@ describe.runIf(engines().includes("postgres"))("SIGTERM on the server process", 
     await holder.query("rollback");
     const response = await inFlight;
     expect(response.status).toBe(200);
-    expect(((await response.json()) as any).data.departments.nodes).toHaveLength(2);
+    expect(((await response.json()) as Json).data.departments.nodes).toHaveLength(2);
 
     const code = await exited;
     expect(code, output.join("")).toBe(0);

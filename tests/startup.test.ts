@@ -5,6 +5,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { prepareDatabase } from "../packages/server/src/app-database.ts";
 import { createDatabase, type DatabaseOptions } from "../packages/server/src/db/database.ts";
+import type { Json } from "./support/app.ts";
 import { createTestDatabase, engines } from "./support/databases.ts";
 
 /** What main.ts does at start: open, then migrate and load in the background until done. */
@@ -13,12 +14,12 @@ async function openDatabase(options: DatabaseOptions) {
   return { handle, loaded: await prepareDatabase(handle).done };
 }
 
-const countProjects = async (db: any) =>
+const countProjects = async (db: Json) =>
   Number(
     (
       await db
         .selectFrom("project")
-        .select((eb: any) => eb.fn.countAll().as("n"))
+        .select((eb: Json) => eb.fn.countAll().as("n"))
         .executeTakeFirstOrThrow()
     ).n,
   );

@@ -5,6 +5,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase, type DatabaseHandle } from "../packages/server/src/db/database.ts";
 import { createApp } from "../packages/server/src/yoga.ts";
+import type { Json } from "./support/app.ts";
 import { postGraphQL, startTestApp, type TestApp } from "./support/app.ts";
 import { engines } from "./support/databases.ts";
 
@@ -120,7 +121,7 @@ describe.runIf(engines().includes("postgres"))("database time and pool limits on
   it("fails only the requests that waited longer than the connection timeout, with SERVICE_UNAVAILABLE", async () => {
     const { app, handle } = await appOver({ poolSize: 2, connectionTimeoutMs: 300 });
     const hold = await holdDepartments(t);
-    const settled: Array<{ status: number; body: any }> = [];
+    const settled: Array<{ status: number; body: Json }> = [];
     const requests = Array.from({ length: 6 }, () => ask(app).then((r) => settled.push(r)));
     try {
       // Two requests hold the two connections (waiting on the lock); the other four time out.

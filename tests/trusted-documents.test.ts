@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appOptionsFromEnv } from "../packages/server/src/config.ts";
 import { loadTrustedDocuments } from "../packages/server/src/http/trusted-documents.ts";
-import { startTestApp, type TestApp } from "./support/app.ts";
+import { type Json, startTestApp, type TestApp } from "./support/app.ts";
 import { engines } from "./support/databases.ts";
 
 const manifestFile = path.join(import.meta.dirname, "fixtures/persisted-documents.json");
@@ -34,7 +34,7 @@ describe.each(engines())("trusted documents on %s", (kind) => {
       `http://localhost/graphql?documentId=${hashOf("Municipality")}&variables=${encodeURIComponent(JSON.stringify({ code: "431001" }))}`,
       { headers: { accept: "application/graphql-response+json" } },
     );
-    expect(((await get.json()) as any).data.municipality.name).toBe("熊本市");
+    expect(((await get.json()) as Json).data.municipality.name).toBe("熊本市");
   });
 
   it("answers PERSISTED_QUERY_NOT_FOUND for an unknown hash", async () => {

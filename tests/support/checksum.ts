@@ -1,8 +1,9 @@
 // "The database is exactly as it was": one md5 per table over every row ordered by primary
 // key, with the row count beside it so a failing comparison says which table moved.
 import { type Kysely, sql } from "kysely";
+import type { Database } from "../../packages/server/src/db/types.ts";
 
-export async function tableChecksums(db: Kysely<any>): Promise<Record<string, string>> {
+export async function tableChecksums(db: Kysely<Database>): Promise<Record<string, string>> {
   const tables = await sql<{ name: string; key: string[] }>`
     select c.relname as name,
            array(select a.attname::text

@@ -5,7 +5,7 @@ import path from "node:path";
 import type { DatabaseKind } from "../../packages/server/src/db/database.ts";
 import { type LoadedDataset, loadDataset } from "../../packages/server/src/import/load.ts";
 import { importDataset } from "../../packages/server/src/import/write.ts";
-import { startTestApp, type TestApp } from "./app.ts";
+import { type Json, startTestApp, type TestApp } from "./app.ts";
 import { type FlatProject, flatten, id } from "./expectations.ts";
 import { generateDataset } from "./generated-dataset.ts";
 
@@ -45,7 +45,7 @@ export async function startQueryFixture(kind: DatabaseKind, name: DatasetName): 
     const { body } = (await t.graphql(
       `query($after: String) { projects(first: 100, after: $after) { nodes { id seriesKey fiscalYear { year } municipality { code } } pageInfo { hasNextPage endCursor } } }`,
       { after },
-    )) as any;
+    )) as Json;
     for (const n of body.data.projects.nodes) {
       const key = id({ municipalityCode: n.municipality.code, fiscalYear: n.fiscalYear.year, key: n.seriesKey });
       projectIds.set(key, n.id);
@@ -58,16 +58,16 @@ export async function startQueryFixture(kind: DatabaseKind, name: DatasetName): 
     departments(first: 100) { nodes { id slug municipality { code } } }
     beneficiaryGroups(first: 100) { nodes { id slug municipality { code } } }
     municipalities(first: 100) { nodes { code wards(first: 100) { nodes { id code } } } }
-  }`)) as any;
+  }`)) as Json;
   const d = lookups.body.data;
   return {
     t,
     projects,
     projectIds,
     rowIds,
-    departmentIds: new Map(d.departments.nodes.map((n: any) => [`${n.municipality.code}/${n.slug}`, n.id])),
-    groupIds: new Map(d.beneficiaryGroups.nodes.map((n: any) => [`${n.municipality.code}/${n.slug}`, n.id])),
-    wardIds: new Map(d.municipalities.nodes.flatMap((m: any) => m.wards.nodes.map((w: any) => [`${m.code}/${w.code}`, w.id]))),
+    departmentIds: new Map(d.departments.nodes.map((n: Json) => [`${n.municipality.code}/${n.slug}`, n.id])),
+    groupIds: new Map(d.beneficiaryGroups.nodes.map((n: Json) => [`${n.municipality.code}/${n.slug}`, n.id])),
+    wardIds: new Map(d.municipalities.nodes.flatMap((m: Json) => m.wards.nodes.map((w: Json) => [`${m.code}/${w.code}`, w.id]))),
     close: () => t.close(),
   };
 }
@@ -78,7 +78,7 @@ export async function allProjects(
   args: { where?: unknown; orderBy?: unknown },
   select = "seriesKey fiscalYear { year } municipality { code } amountThousandYen name",
 ) {
-  const nodes: any[] = [];
+  const nodes: Json[] = [];
   let after: string | null = null;
   let totalCount = -1;
   for (let guard = 0; guard < 100; guard++) {
@@ -87,7 +87,7 @@ export async function allProjects(
         projects(first: 100, after: $after, where: $where, orderBy: $orderBy) { totalCount nodes { ${select} } pageInfo { hasNextPage endCursor } }
       }`,
       { ...args, after },
-    )) as any;
+    )) as Json;
     if (body.errors) throw new Error(JSON.stringify(body.errors));
     nodes.push(...body.data.projects.nodes);
     totalCount = body.data.projects.totalCount;
@@ -97,4 +97,4 @@ export async function allProjects(
   return { nodes, totalCount };
 }
 
-export const nodeId = (n: any) => id({ municipalityCode: n.municipality.code, fiscalYear: n.fiscalYear.year, key: n.seriesKey });
+export const nodeId = (n: Json) => id({ municipalityCode: n.municipality.code, fiscalYear: n.fiscalYear.year, key: n.seriesKey });

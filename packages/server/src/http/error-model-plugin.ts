@@ -83,66 +83,86 @@ function codeFor(error: GraphQLError): ErrorCode | string {
   return "BAD_USER_INPUT";
 }
 
-export function errorModelPlugin(options: ErrorModelOptions): Plugin {
-  const rewrite = (error: GraphQLError, request: Request): GraphQLError => {
-    const { id } = requestInfo(request);
-    const cause = errorsToLog.get(error);
-    if (cause !== undefined) options.logError(`[${id}] ${String(error.extensions.code ?? "error")}: ${error.message}`, cause);
-    const code = codeFor(error);
-    let message = error.message;
-    if (code === "PAYLOAD_TOO_LARGE") {
-      message = `The request body is larger than ${options.maxRequestBodyBytes} bytes; send a shorter query or fewer variables.`;
-    } else if (code === "OPERATION_RESOLUTION_FAILURE") {
-      message = operationResolutionMessage(paramsByRequest.get(request));
-    } else {
-      if (!options.fieldSuggestions) message = message.replace(suggestion, "");
-      const hint = code === "GRAPHQL_VALIDATION_FAILED" ? validationHint(message, { suggestionsShown: options.fieldSuggestions }) : undefined;
-      if (hint) message = `${message} ${hint}`;
-    }
-    return new GraphQLError(message, {
-      nodes: error.nodes ?? null,
-      source: error.source ?? null,
-      positions: error.positions ?? null,
-      path: error.path ?? null,
-      originalError: error.originalError ?? null,
-      extensions: { ...error.extensions, ...requestLevelStatus(error, code), code, requestId: id },
-    });
-  };
+/** The message a client sees for an error of this code: says what to change, never suggests fields outside development. */
+function publicMessage(error: GraphQLError, code: ErrorCode | string, request: Request, options: ErrorModelOptions): string {
+  if (code === "PAYLOAD_TOO_LARGE") return `The request body is larger than ${options.maxRequestBodyBytes} bytes; send a shorter query or fewer variables.`;
+  if (code === "OPERATION_RESOLUTION_FAILURE") return operationResolutionMessage(paramsByRequest.get(request));
+  const message = options.fieldSuggestions ? error.message : error.message.replace(suggestion, "");
+  const hint = code === "GRAPHQL_VALIDATION_FAILED" ? validationHint(message, { suggestionsShown: options.fieldSuggestions }) : undefined;
+  return hint ? `${message} ${hint}` : message;
+}
 
+/** The error as it leaves: stable code, public message, request id; its cause logged with that id when there is one to log. */
+function rewriteError(error: GraphQLError, request: Request, options: ErrorModelOptions): GraphQLError {
+  const { id } = requestInfo(request);
+  const cause = errorsToLog.get(error);
+  if (cause !== undefined) options.logError(`[${id}] ${String(error.extensions.code ?? "error")}: ${error.message}`, cause);
+  const code = codeFor(error);
+  return new GraphQLError(publicMessage(error, code, request, options), {
+    nodes: error.nodes ?? null,
+    source: error.source ?? null,
+    positions: error.positions ?? null,
+    path: error.path ?? null,
+    originalError: error.originalError ?? null,
+    extensions: { ...error.extensions, ...requestLevelStatus(error, code), code, requestId: id },
+  });
+}
+
+/** POST must be JSON: form posts are "simple" cross-site requests (CSRF), other types unreadable. */
+function refuseUnsupportedMediaType(request: Request, hasParser: boolean) {
+  if (request.method === "POST" && (!hasParser || !acceptedPostTypes.includes(contentTypeOf(request)))) {
+    throw requestError(
+      "UNSUPPORTED_MEDIA_TYPE",
+      `POST requests must have Content-Type: application/json (got "${contentTypeOf(request) || "none"}"); send {"query": "…", "variables": {…}} as JSON.`,
+      { status: 415 },
+    );
+  }
+}
+
+/** yoga's parser type (graphql-yoga does not export it by name). */
+type RequestParser = NonNullable<Parameters<NonNullable<Plugin["onRequestParse"]>>[0]["requestParser"]>;
+
+/** yoga's request parser behind strict checks: percent-encoding of GET, UTF-8 of bodies, readable variables. */
+function strictRequestParser(parser: RequestParser, method: string, fetchAPI: { Request: typeof Request }): RequestParser {
+  return async (incoming) => {
+    let readable = incoming;
+    if (method === "GET") {
+      try {
+        decodeURIComponent(new URL(incoming.url).search.replace(/\+/g, " "));
+      } catch {
+        throw badRequest("The query string is not valid percent-encoded UTF-8; encode query, variables and operationName with encodeURIComponent.");
+      }
+    } else if (incoming.body) {
+      readable = await strictBody(incoming, (body) => new fetchAPI.Request(incoming.url, { method, headers: incoming.headers, body }));
+    }
+    try {
+      return await parser(readable);
+    } catch (error) {
+      if (error instanceof GraphQLError) throw error;
+      // E.g. GET ?variables= that is not JSON.
+      throw badRequest(
+        `The request could not be read (${error instanceof Error ? error.message : String(error)}); send variables and extensions as JSON objects.`,
+      );
+    }
+  };
+}
+
+function notAcceptableResult(): ExecutionResult {
+  return {
+    errors: [
+      requestError("NOT_ACCEPTABLE", "This endpoint answers application/graphql-response+json or application/json; send an Accept header with one of them.", {
+        status: 406,
+      }),
+    ],
+  };
+}
+
+export function errorModelPlugin(options: ErrorModelOptions): Plugin {
   return {
     onRequestParse({ request, requestParser, setRequestParser, fetchAPI }) {
-      const method = request.method;
-      if (method === "POST" && (!requestParser || !acceptedPostTypes.includes(contentTypeOf(request)))) {
-        // Form posts are refused too: they are "simple" cross-site requests (CSRF).
-        throw requestError(
-          "UNSUPPORTED_MEDIA_TYPE",
-          `POST requests must have Content-Type: application/json (got "${contentTypeOf(request) || "none"}"); send {"query": "…", "variables": {…}} as JSON.`,
-          { status: 415 },
-        );
-      }
+      refuseUnsupportedMediaType(request, requestParser !== undefined);
       if (!requestParser) return;
-      const parser = requestParser;
-      setRequestParser(async (incoming) => {
-        let readable = incoming;
-        if (method === "GET") {
-          try {
-            decodeURIComponent(new URL(incoming.url).search.replace(/\+/g, " "));
-          } catch {
-            throw badRequest("The query string is not valid percent-encoded UTF-8; encode query, variables and operationName with encodeURIComponent.");
-          }
-        } else if (incoming.body) {
-          readable = await strictBody(incoming, (body) => new fetchAPI.Request(incoming.url, { method, headers: incoming.headers, body }));
-        }
-        try {
-          return await parser(readable);
-        } catch (error) {
-          if (error instanceof GraphQLError) throw error;
-          // E.g. GET ?variables= that is not JSON.
-          throw badRequest(
-            `The request could not be read (${error instanceof Error ? error.message : String(error)}); send variables and extensions as JSON objects.`,
-          );
-        }
-      });
+      setRequestParser(strictRequestParser(requestParser, request.method, fetchAPI));
       return {
         onRequestParseDone({ requestParserResult }) {
           if (Array.isArray(requestParserResult)) {
@@ -159,21 +179,11 @@ export function errorModelPlugin(options: ErrorModelOptions): Plugin {
       if (!resultProcessor) {
         // No representation the client accepts: answer 406 with an error it can still read.
         setResultProcessor(processRegularResult, "application/json");
-        current = {
-          errors: [
-            requestError(
-              "NOT_ACCEPTABLE",
-              "This endpoint answers application/graphql-response+json or application/json; send an Accept header with one of them.",
-              {
-                status: 406,
-              },
-            ),
-          ],
-        };
+        current = notAcceptableResult();
       }
       if (isAsyncIterable(current)) return;
       const rewriteResult = (one: ExecutionResult): ExecutionResult =>
-        one.errors?.length ? { ...one, errors: one.errors.map((error) => rewrite(error, request)) } : one;
+        one.errors?.length ? { ...one, errors: one.errors.map((error) => rewriteError(error, request, options)) } : one;
       setResult(Array.isArray(current) ? current.map(rewriteResult) : rewriteResult(current));
     },
   };

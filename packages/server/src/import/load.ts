@@ -214,87 +214,146 @@ export function loadDataset(path: string): { dataset: LoadedDataset; issues: Imp
   return { dataset: { units, bundles }, issues };
 }
 
+/**
+ * One document folder, read and validated in named steps: its municipality, its document, the
+ * beneficiary groups both declare, its department files, then the checks across all of them.
+ * Undefined when anything in it is invalid (every problem is in `issues`).
+ */
 function loadBundle(dir: string, unitKeys: Set<string>, issues: ImportIssue[], displayRoot: string): DocumentBundle | undefined {
   const before = issues.length;
-  const shownDir = relative(displayRoot, dir);
-  const municipalityPath = findDataFile(dirname(dir), "municipality");
-  if (!municipalityPath) {
-    issues.push({ file: relative(displayRoot, dirname(dir)), path: "", message: "municipality.yaml is missing beside this document folder" });
-  }
-  const municipalityParsed = municipalityPath ? parseFile(municipalityPath, municipalityFile, issues, displayRoot) : undefined;
-  const municipality = municipalityParsed?.value;
-  if (municipality && municipalityPath) {
-    const shown = relative(displayRoot, municipalityPath);
-    if (!isValidMunicipalityCode(municipality.code)) {
-      issues.push({
-        file: shown,
-        path: "code",
-        line: municipalityParsed.lineOf(["code"]),
-        message: `"${municipality.code}" is not a valid 全国地方公共団体コード: its check digit is wrong`,
-      });
-    }
-    const folder = basename(dirname(municipalityPath));
-    if (folder !== municipality.code) {
-      issues.push({
-        file: shown,
-        path: "code",
-        line: municipalityParsed.lineOf(["code"]),
-        message: `code "${municipality.code}" does not match its folder "${folder}"`,
-      });
-    }
-  }
+  const context: BundleContext = { issues, displayRoot, shown: (file) => relative(displayRoot, file) };
+  const municipality = readMunicipality(dir, context);
+  const document = readDocument(dir, context);
+  const groups = new GroupDeclarations(issues);
+  const wardKeys = declareMunicipalityCatalog(municipality, groups, context);
+  const departments = readDepartments(dir, groups, context);
+  checkDepartments(departments, { unitKeys, wardKeys, groups, pageCount: document.pageCount }, context);
 
-  const documentPath = findDataFile(dir, "document") as string;
-  const documentParsed = parseFile(documentPath, documentFile, issues, displayRoot);
-  const document = documentParsed.value;
-  if (document && String(document.fiscalYear) !== basename(dir)) {
+  if (issues.length > before || !municipality.value || !document.value) return undefined;
+  return {
+    dir: relative(displayRoot, dir),
+    municipality: { ...municipality.value, beneficiaryGroups: groups.list() },
+    document: document.value,
+    departments: departments.flatMap(({ file, order, data }) => (data ? [{ file, order, data }] : [])),
+  };
+}
+
+interface BundleContext {
+  issues: ImportIssue[];
+  displayRoot: string;
+  shown: (file: string) => string;
+}
+
+/** municipality.yaml beside the document folder: valid code (check digit) matching its folder. */
+function readMunicipality(
+  dir: string,
+  { issues, displayRoot, shown }: BundleContext,
+): { value?: MunicipalityFile; parsed?: ParsedFile<MunicipalityFile>; path?: string } {
+  const path = findDataFile(dirname(dir), "municipality");
+  if (!path) {
+    issues.push({ file: shown(dirname(dir)), path: "", message: "municipality.yaml is missing beside this document folder" });
+    return {};
+  }
+  const parsed = parseFile(path, municipalityFile, issues, displayRoot);
+  const value = parsed.value;
+  if (value) {
+    const at = (message: string) => issues.push({ file: shown(path), path: "code", line: parsed.lineOf(["code"]), message });
+    if (!isValidMunicipalityCode(value.code)) at(`"${value.code}" is not a valid 全国地方公共団体コード: its check digit is wrong`);
+    const folder = basename(dirname(path));
+    if (folder !== value.code) at(`code "${value.code}" does not match its folder "${folder}"`);
+  }
+  return { ...(value ? { value } : {}), parsed, path };
+}
+
+/** document.yaml: valid, its fiscal year matching its folder. */
+function readDocument(dir: string, { issues, displayRoot, shown }: BundleContext): { value?: DocumentFile; pageCount?: number | undefined } {
+  const path = findDataFile(dir, "document") as string;
+  const parsed = parseFile(path, documentFile, issues, displayRoot);
+  const value = parsed.value;
+  if (value && String(value.fiscalYear) !== basename(dir)) {
     issues.push({
-      file: relative(displayRoot, documentPath),
+      file: shown(path),
       path: "fiscalYear",
-      line: documentParsed.lineOf(["fiscalYear"]),
-      message: `fiscal year ${document.fiscalYear} does not match its folder "${basename(dir)}"`,
+      line: parsed.lineOf(["fiscalYear"]),
+      message: `fiscal year ${value.fiscalYear} does not match its folder "${basename(dir)}"`,
     });
   }
+  const pageCount = value ? value.pageCount : parsedOrUndefined(page, record(parsed.raw).pageCount);
+  return { ...(value ? { value } : {}), pageCount };
+}
 
-  // An invalid municipality file still lends its valid wards and groups to the checks below.
-  const municipalityRaw = record(municipalityParsed?.raw);
-  const wards = municipality ? (municipality.wards ?? []) : salvageList(municipalityRaw.wards, ward);
-  const wardKeys = new Set(wards.flatMap((w) => (w ? [w.key] : [])));
-  const groups = new Map<string, { nameJa: string; nameEn: string; where: string }>();
-  const declareGroup = (g: { key: string; nameJa: string; nameEn: string }, where: string, line?: number) => {
-    const existing = groups.get(g.key);
+/** Beneficiary groups may be declared in municipality.yaml and in department files, the same way each time. */
+class GroupDeclarations {
+  private readonly groups = new Map<string, { nameJa: string; nameEn: string; where: string }>();
+  constructor(private readonly issues: ImportIssue[]) {}
+
+  declare(g: { key: string; nameJa: string; nameEn: string }, where: string, line?: number) {
+    const existing = this.groups.get(g.key);
     if (existing && (existing.nameJa !== g.nameJa || existing.nameEn !== g.nameEn)) {
-      issues.push({ file: where, path: `beneficiaryGroups`, line, message: `group "${g.key}" is declared differently in ${existing.where}` });
+      this.issues.push({ file: where, path: `beneficiaryGroups`, line, message: `group "${g.key}" is declared differently in ${existing.where}` });
       return;
     }
-    if (!existing) groups.set(g.key, { ...g, where });
-  };
-  (municipality ? (municipality.beneficiaryGroups ?? []) : salvageList(municipalityRaw.beneficiaryGroups, beneficiaryGroup)).forEach(
-    (g, i) => g && declareGroup(g, relative(displayRoot, municipalityPath as string), municipalityParsed?.lineOf(["beneficiaryGroups", i])),
-  );
+    if (!existing) this.groups.set(g.key, { ...g, where });
+  }
 
-  const departmentFiles = readdirSync(dir)
+  has(key: string): boolean {
+    return this.groups.has(key);
+  }
+
+  list() {
+    return [...this.groups.entries()].map(([key, g]) => ({ key, nameJa: g.nameJa, nameEn: g.nameEn }));
+  }
+}
+
+/** The municipality's groups and ward keys; an invalid file still lends its valid wards and groups to the checks. */
+function declareMunicipalityCatalog(municipality: ReturnType<typeof readMunicipality>, groups: GroupDeclarations, { shown }: BundleContext): Set<string> {
+  const raw = record(municipality.parsed?.raw);
+  const value = municipality.value;
+  const wards = value ? (value.wards ?? []) : salvageList(raw.wards, ward);
+  (value ? (value.beneficiaryGroups ?? []) : salvageList(raw.beneficiaryGroups, beneficiaryGroup)).forEach(
+    (g, i) => g && groups.declare(g, shown(municipality.path as string), municipality.parsed?.lineOf(["beneficiaryGroups", i])),
+  );
+  return new Set(wards.flatMap((w) => (w ? [w.key] : [])));
+}
+
+interface ReadDepartment {
+  file: string;
+  order: number;
+  data?: DepartmentFile;
+  check: CheckableDepartment;
+  lineOf: ParsedFile<unknown>["lineOf"];
+}
+
+/** Every department file of the folder, in file-name order; an invalid one is salvaged for the checks. */
+function readDepartments(dir: string, groups: GroupDeclarations, { issues, displayRoot, shown }: BundleContext): ReadDepartment[] {
+  const files = readdirSync(dir)
     .filter((name) => DATA_EXTENSIONS.some((ext) => name.endsWith(ext)))
     .filter((name) => !/^document\.(ya?ml|json)$/.test(name))
     .sort();
-  const departments: Array<{ file: string; order: number; data?: DepartmentFile; check: CheckableDepartment; lineOf: ParsedFile<unknown>["lineOf"] }> = [];
-  for (const [index, name] of departmentFiles.entries()) {
+  const departments: ReadDepartment[] = [];
+  for (const [index, name] of files.entries()) {
     const file = join(dir, name);
     const parsed = parseFile(file, departmentFile, issues, displayRoot);
     if (!parsed.value && parsed.raw === undefined) continue;
-    const shown = relative(displayRoot, file);
     const check = parsed.value ? checkable(parsed.value) : salvageDepartment(parsed.raw);
-    check.beneficiaryGroups.forEach((g, i) => g && declareGroup(g, shown, parsed.lineOf(["beneficiaryGroups", i])));
-    departments.push({ file: shown, order: index + 1, ...(parsed.value ? { data: parsed.value } : {}), check, lineOf: parsed.lineOf });
+    check.beneficiaryGroups.forEach((g, i) => g && groups.declare(g, shown(file), parsed.lineOf(["beneficiaryGroups", i])));
+    departments.push({ file: shown(file), order: index + 1, ...(parsed.value ? { data: parsed.value } : {}), check, lineOf: parsed.lineOf });
   }
-  if (departmentFiles.length === 0) {
-    issues.push({ file: shownDir, path: "", message: "no department files beside document.yaml" });
-  }
+  if (files.length === 0) issues.push({ file: shown(dir), path: "", message: "no department files beside document.yaml" });
+  return departments;
+}
 
-  // Cross-record checks need every file parsed first.
+interface KnownKeys {
+  unitKeys: Set<string>;
+  wardKeys: Set<string>;
+  groups: GroupDeclarations;
+  pageCount: number | undefined;
+}
+
+/** Checks across records, once every file is parsed: unique keys, known units, wards and groups, pages in range, stated totals. */
+function checkDepartments(departments: ReadDepartment[], known: KnownKeys, { issues }: BundleContext) {
   const departmentKeys = new Map<string, string>();
   const projectKeys = new Map<string, string>();
-  const pageCount = document ? document.pageCount : parsedOrUndefined(page, record(documentParsed.raw).pageCount);
   for (const dept of departments) {
     const at = (path: PropertyKey[], message: string) => issues.push({ file: dept.file, path: formatPath(path), line: dept.lineOf(path), message });
     const d = dept.check.department;
@@ -303,14 +362,14 @@ function loadBundle(dir: string, unitKeys: Set<string>, issues: ImportIssue[], d
     if (d && !seen) departmentKeys.set(d.key, dept.file);
 
     const checkPage = (path: PropertyKey[], value: number | undefined) => {
-      if (value !== undefined && pageCount !== undefined && value > pageCount) {
-        at(path, `page ${value} is outside the document (it has ${pageCount} pages)`);
+      if (value !== undefined && known.pageCount !== undefined && value > known.pageCount) {
+        at(path, `page ${value} is outside the document (it has ${known.pageCount} pages)`);
       }
     };
     const checkFigure = (path: PropertyKey[], figure: { unit: string; ward?: string | undefined; page?: number | undefined }) => {
-      if (!unitKeys.has(figure.unit)) at([...path, "unit"], `unknown unit "${figure.unit}" (see units.yaml)`);
-      if (figure.ward && !wardKeys.has(figure.ward)) {
-        at([...path, "ward"], `unknown ward "${figure.ward}" (the municipality has: ${[...wardKeys].join(", ") || "no wards"})`);
+      if (!known.unitKeys.has(figure.unit)) at([...path, "unit"], `unknown unit "${figure.unit}" (see units.yaml)`);
+      if (figure.ward && !known.wardKeys.has(figure.ward)) {
+        at([...path, "ward"], `unknown ward "${figure.ward}" (the municipality has: ${[...known.wardKeys].join(", ") || "no wards"})`);
       }
       checkPage([...path, "page"], figure.page);
     };
@@ -322,7 +381,7 @@ function loadBundle(dir: string, unitKeys: Set<string>, issues: ImportIssue[], d
       p.beneficiaries.forEach((b, i) => {
         if (!b) return;
         checkFigure([...path, "beneficiaries", i], b);
-        if (!groups.has(b.group)) at([...path, "beneficiaries", i, "group"], `unknown beneficiary group "${b.group}"`);
+        if (!known.groups.has(b.group)) at([...path, "beneficiaries", i, "group"], `unknown beneficiary group "${b.group}"`);
       });
       p.usage.forEach((u, i) => u && checkFigure([...path, "usage", i], u));
       // With an invalid figure among them the sums would mislead; its own issue is reported.
@@ -335,17 +394,6 @@ function loadBundle(dir: string, unitKeys: Set<string>, issues: ImportIssue[], d
       p.lineItems.forEach((item, j) => item && checkProject(["projects", i, "lineItems", j], item));
     });
   }
-
-  if (issues.length > before || !municipality || !document) return undefined;
-  return {
-    dir: shownDir,
-    municipality: {
-      ...municipality,
-      beneficiaryGroups: [...groups.entries()].map(([key, g]) => ({ key, nameJa: g.nameJa, nameEn: g.nameEn })),
-    },
-    document,
-    departments: departments.flatMap(({ file, order, data }) => (data ? [{ file, order, data }] : [])),
-  };
 }
 
 // What the checks across records look at. A file that failed validation is salvaged record by

@@ -2,9 +2,9 @@
 // skipped, so re-importing the same files changes nothing; a changed one is replaced whole,
 // keeping the ids of projects that are still there (global IDs stay valid for clients).
 import { createHash } from "node:crypto";
-import { type Kysely, sql, type Transaction } from "kysely";
-import type { Database } from "../db/types.ts";
-import type { LineItemInput, ProjectInput } from "./format.ts";
+import { type Insertable, type Kysely, sql, type Transaction } from "kysely";
+import type { BeneficiaryCountTable, Database, ProjectTable, UsageFigureTable } from "../db/types.ts";
+import type { BeneficiaryFigureInput, LineItemInput, ProjectInput, UsageFigureInput } from "./format.ts";
 import type { DocumentBundle, LoadedDataset } from "./load.ts";
 
 export interface ImportSummary {
@@ -26,8 +26,6 @@ export type DatasetCounts = Omit<ImportSummary, "unchangedDocuments">;
 
 export type ImportProgress = (event: { bundle: string; step: string; done: number; total: number }) => void;
 
-const INSERT_CHUNK = 500;
-
 function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v) =>
     v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
@@ -38,16 +36,6 @@ export function bundleChecksum(bundle: DocumentBundle, units: LoadedDataset["uni
   return createHash("sha256")
     .update(canonicalJson({ units, municipality: bundle.municipality, document: bundle.document, departments: bundle.departments.map((d) => d.data) }))
     .digest("hex");
-}
-
-async function insertChunked<T extends keyof Database & string>(trx: Transaction<Database>, table: T, rows: Array<Record<string, unknown>>) {
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-    // biome-ignore lint/suspicious/noExplicitAny: rows are built per table right below
-    await trx
-      .insertInto(table)
-      .values(rows.slice(i, i + INSERT_CHUNK) as any)
-      .execute();
-  }
 }
 
 export async function importDataset(db: Kysely<Database>, dataset: LoadedDataset, progress: ImportProgress = () => {}): Promise<ImportSummary> {
@@ -65,7 +53,8 @@ export async function importDataset(db: Kysely<Database>, dataset: LoadedDataset
     await sql`select pg_advisory_xact_lock(hashtext('welfare-graph:import'))`.execute(trx);
     await upsertUnits(trx, dataset.units);
     for (const bundle of dataset.bundles) {
-      await importBundle(trx, bundle, dataset.units, summary, progress);
+      addBundleCounts(summary, bundle);
+      if (await importBundle(trx, bundle, dataset.units, progress)) summary.unchangedDocuments++;
     }
   });
   return summary;
@@ -114,30 +103,48 @@ function addBundleCounts(counts: DatasetCounts, bundle: DocumentBundle) {
   }
 }
 
-async function importBundle(
-  trx: Transaction<Database>,
-  bundle: DocumentBundle,
-  units: LoadedDataset["units"],
-  summary: ImportSummary,
-  progress: ImportProgress,
-) {
-  const { municipality: m, document: d } = bundle;
-  const code = m.code;
+/**
+ * Writes one document in named steps, each table in a few set-based statements: the
+ * municipality and its catalog (wards, groups, departments), the document, then per department
+ * its projects (planned in memory first) and their figures, then what is gone. Returns true
+ * when the document was unchanged and nothing was written.
+ */
+async function importBundle(trx: Transaction<Database>, bundle: DocumentBundle, units: LoadedDataset["units"], progress: ImportProgress): Promise<boolean> {
   const checksum = bundleChecksum(bundle, units);
-  addBundleCounts(summary, bundle);
+  const existing = await findDocument(trx, bundle);
+  if (existing?.content_sha256 === checksum) {
+    progress({ bundle: bundle.dir, step: "unchanged", done: 1, total: 1 });
+    return true;
+  }
+  const code = bundle.municipality.code;
+  await upsertMunicipality(trx, bundle);
+  const catalog = await upsertCatalog(trx, bundle);
+  const documentId = await writeDocument(trx, bundle, checksum, existing?.id);
+  await ensureFiscalYears(trx, figureYears(bundle));
+  // Department by department (a few statements each), so that progress means something.
+  const projectIds = new Map<string, string>();
+  const order = { next: 1 };
+  for (const [index, department] of bundle.departments.entries()) {
+    const plan = planDepartment(bundle, department, catalog, order);
+    await writeProjects(trx, code, documentId, plan, projectIds);
+    await writeFigures(trx, bundle, documentId, plan, projectIds, catalog);
+    progress({ bundle: bundle.dir, step: department.data.department.nameJa, done: index + 1, total: bundle.departments.length });
+  }
+  await deleteGoneProjects(trx, code, documentId, [...projectIds.keys()]);
+  await removeUnreferenced(trx, code);
+  return false;
+}
 
-  const existing = await trx
+async function findDocument(trx: Transaction<Database>, bundle: DocumentBundle) {
+  return trx
     .selectFrom("source_document")
     .select(["id", "content_sha256"])
-    .where("municipality_code", "=", code)
-    .where("key", "=", d.key)
+    .where("municipality_code", "=", bundle.municipality.code)
+    .where("key", "=", bundle.document.key)
     .executeTakeFirst();
-  if (existing?.content_sha256 === checksum) {
-    summary.unchangedDocuments++;
-    progress({ bundle: bundle.dir, step: "unchanged", done: 1, total: 1 });
-    return;
-  }
+}
 
+async function upsertMunicipality(trx: Transaction<Database>, { municipality: m, document: d }: DocumentBundle) {
   await trx
     .insertInto("fiscal_year")
     .values({ year: d.fiscalYear, era_label: d.eraLabel })
@@ -145,35 +152,71 @@ async function importBundle(
     .execute();
   await trx
     .insertInto("municipality")
-    .values({ code, name_ja: m.nameJa, name_en: m.nameEn, prefecture_ja: m.prefectureJa, prefecture_en: m.prefectureEn })
+    .values({ code: m.code, name_ja: m.nameJa, name_en: m.nameEn, prefecture_ja: m.prefectureJa, prefecture_en: m.prefectureEn })
     .onConflict((oc) => oc.column("code").doUpdateSet({ name_ja: m.nameJa, name_en: m.nameEn, prefecture_ja: m.prefectureJa, prefecture_en: m.prefectureEn }))
     .execute();
+}
 
-  const wardIds = await upsertKeyed(
-    trx,
-    "ward",
-    code,
-    (m.wards ?? []).map((w, i) => ({ key: w.key, name_ja: w.nameJa, name_en: w.nameEn, sort_order: i + 1 })),
-  );
-  const groupIds = await upsertKeyed(
-    trx,
-    "beneficiary_group",
-    code,
-    (m.beneficiaryGroups ?? []).map((g) => ({ key: g.key, name_ja: g.nameJa, name_en: g.nameEn })),
-  );
-  const departmentIds = await upsertKeyed(
-    trx,
-    "department",
-    code,
-    bundle.departments.map((dept) => ({
-      key: dept.data.department.key,
-      name_ja: dept.data.department.nameJa,
-      name_en: dept.data.department.nameEn,
-      sort_order: dept.order,
-    })),
-  );
+/** Row ids by dataset key: what projects and figures refer to. */
+interface Catalog {
+  wardIds: Map<string, string>;
+  groupIds: Map<string, string>;
+  departmentIds: Map<string, string>;
+}
 
-  const documentValues = {
+const idsByKey = (rows: Array<{ id: string; key: string }>) => new Map(rows.map((r) => [r.key, r.id]));
+
+/** Wards, beneficiary groups and departments, inserted or renamed by (municipality, key). */
+async function upsertCatalog(trx: Transaction<Database>, bundle: DocumentBundle): Promise<Catalog> {
+  const code = bundle.municipality.code;
+  const named = (r: { key: string; nameJa: string; nameEn: string }) => ({ municipality_code: code, key: r.key, name_ja: r.nameJa, name_en: r.nameEn });
+  const wards = (bundle.municipality.wards ?? []).map((w, i) => ({ ...named(w), sort_order: i + 1 }));
+  const groups = (bundle.municipality.beneficiaryGroups ?? []).map(named);
+  const departments = bundle.departments.map((dept) => ({ ...named(dept.data.department), sort_order: dept.order }));
+  const keyed = ["municipality_code", "key"] as const;
+  const wardIds = wards.length
+    ? await trx
+        .insertInto("ward")
+        .values(wards)
+        .onConflict((oc) =>
+          oc
+            .columns(keyed)
+            .doUpdateSet((eb) => ({ name_ja: eb.ref("excluded.name_ja"), name_en: eb.ref("excluded.name_en"), sort_order: eb.ref("excluded.sort_order") })),
+        )
+        .returning(["id", "key"])
+        .execute()
+    : [];
+  const groupIds = groups.length
+    ? await trx
+        .insertInto("beneficiary_group")
+        .values(groups)
+        .onConflict((oc) => oc.columns(keyed).doUpdateSet((eb) => ({ name_ja: eb.ref("excluded.name_ja"), name_en: eb.ref("excluded.name_en") })))
+        .returning(["id", "key"])
+        .execute()
+    : [];
+  const departmentIds = departments.length
+    ? await trx
+        .insertInto("department")
+        .values(departments)
+        .onConflict((oc) =>
+          oc
+            .columns(keyed)
+            .doUpdateSet((eb) => ({ name_ja: eb.ref("excluded.name_ja"), name_en: eb.ref("excluded.name_en"), sort_order: eb.ref("excluded.sort_order") })),
+        )
+        .returning(["id", "key"])
+        .execute()
+    : [];
+  return { wardIds: idsByKey(wardIds), groupIds: idsByKey(groupIds), departmentIds: idsByKey(departmentIds) };
+}
+
+/** Inserts the document, or updates it in place and clears its figures (they are written anew). */
+async function writeDocument(
+  trx: Transaction<Database>,
+  { municipality: m, document: d }: DocumentBundle,
+  checksum: string,
+  existingId: string | undefined,
+): Promise<string> {
+  const values = {
     title_ja: d.titleJa,
     title_en: d.titleEn,
     fiscal_year: d.fiscalYear,
@@ -184,131 +227,189 @@ async function importBundle(
     content_sha256: checksum,
     imported_at: new Date(),
   };
-  let documentId: string;
-  if (existing) {
-    documentId = existing.id;
-    await trx.updateTable("source_document").set(documentValues).where("municipality_code", "=", code).where("id", "=", documentId).execute();
-    await trx.deleteFrom("beneficiary_count").where("municipality_code", "=", code).where("document_id", "=", documentId).execute();
-    await trx.deleteFrom("usage_figure").where("municipality_code", "=", code).where("document_id", "=", documentId).execute();
-  } else {
-    const inserted = await trx
-      .insertInto("source_document")
-      .values({ municipality_code: code, key: d.key, ...documentValues })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    documentId = inserted.id;
+  if (!existingId) {
+    return (
+      await trx
+        .insertInto("source_document")
+        .values({ municipality_code: m.code, key: d.key, ...values })
+        .returning("id")
+        .executeTakeFirstOrThrow()
+    ).id;
   }
+  await trx.updateTable("source_document").set(values).where("municipality_code", "=", m.code).where("id", "=", existingId).execute();
+  await trx.deleteFrom("beneficiary_count").where("municipality_code", "=", m.code).where("document_id", "=", existingId).execute();
+  await trx.deleteFrom("usage_figure").where("municipality_code", "=", m.code).where("document_id", "=", existingId).execute();
+  return existingId;
+}
 
-  // Projects keep their ids across re-imports: match by key, update, insert the new, drop the gone.
-  const previous = new Map(
-    (await trx.selectFrom("project").select(["id", "key"]).where("municipality_code", "=", code).where("document_id", "=", documentId).execute()).map((p) => [
-      p.key,
-      p.id,
-    ]),
-  );
-  const projectIds = new Map<string, string>();
-  const beneficiaryRows: Array<Record<string, unknown>> = [];
-  const usageRows: Array<Record<string, unknown>> = [];
-  let sortOrder = 0;
-  let done = 0;
+type ProjectValues = Omit<Insertable<ProjectTable>, "municipality_code" | "document_id" | "parent_id">;
 
-  const writeProject = async (p: ProjectInput | LineItemInput, departmentId: string, parentId: string | null) => {
-    const values = {
-      department_id: departmentId,
-      fiscal_year: d.fiscalYear,
-      parent_id: parentId,
-      name_ja: p.nameJa,
-      name_en: p.nameEn,
-      description_ja: p.descriptionJa ?? null,
-      description_en: p.descriptionEn ?? null,
-      amount_thousand_yen: p.amountThousandYen === null ? null : String(p.amountThousandYen),
-      amount_note: p.amountNote ?? null,
-      is_new: p.flags?.includes("NEW") ?? false,
-      is_expanded: p.flags?.includes("EXPANDED") ?? false,
-      is_relisted: p.flags?.includes("RELISTED") ?? false,
-      page: p.page,
-      sort_order: ++sortOrder,
-    };
-    let id = previous.get(p.key);
-    if (id) {
-      await trx.updateTable("project").set(values).where("municipality_code", "=", code).where("id", "=", id).execute();
-    } else {
-      id = (
-        await trx
-          .insertInto("project")
-          .values({ municipality_code: code, document_id: documentId, key: p.key, ...values })
-          .returning("id")
-          .executeTakeFirstOrThrow()
-      ).id;
+/** A department's projects as rows in report order: the top level, and line items with their parent's key. */
+interface ProjectPlan {
+  topLevel: ProjectValues[];
+  lineItems: Array<ProjectValues & { parentKey: string }>;
+  /** Every project (line items too) as read, for its figures. */
+  inputs: Array<ProjectInput | LineItemInput>;
+}
+
+/** Pure: what a department's projects become, before any id is known; `order` numbers them across the document. */
+function planDepartment(bundle: DocumentBundle, department: DocumentBundle["departments"][number], catalog: Catalog, order: { next: number }): ProjectPlan {
+  const plan: ProjectPlan = { topLevel: [], lineItems: [], inputs: [] };
+  const departmentId = catalog.departmentIds.get(department.data.department.key) as string;
+  const values = (p: ProjectInput | LineItemInput): ProjectValues => ({
+    department_id: departmentId,
+    fiscal_year: bundle.document.fiscalYear,
+    key: p.key,
+    name_ja: p.nameJa,
+    name_en: p.nameEn,
+    description_ja: p.descriptionJa ?? null,
+    description_en: p.descriptionEn ?? null,
+    amount_thousand_yen: p.amountThousandYen === null ? null : String(p.amountThousandYen),
+    amount_note: p.amountNote ?? null,
+    is_new: p.flags?.includes("NEW") ?? false,
+    is_expanded: p.flags?.includes("EXPANDED") ?? false,
+    is_relisted: p.flags?.includes("RELISTED") ?? false,
+    page: p.page,
+    sort_order: order.next++,
+  });
+  for (const p of department.data.projects) {
+    plan.topLevel.push(values(p));
+    plan.inputs.push(p);
+    for (const item of p.lineItems ?? []) {
+      plan.lineItems.push({ ...values(item), parentKey: p.key });
+      plan.inputs.push(item);
     }
-    projectIds.set(p.key, id);
-    const figureBase = (
-      f: {
-        value: string;
-        unit: string;
-        ward?: string | undefined;
-        fiscalYear?: number | undefined;
-        asOf?: string | undefined;
-        note?: string | undefined;
-        noteEn?: string | undefined;
-        page?: number | undefined;
-        totalOf?: string[] | undefined;
-      },
-      i: number,
-    ) => ({
-      municipality_code: code,
-      project_id: id,
-      value: f.value,
-      unit: f.unit,
-      ward_id: f.ward ? (wardIds.get(f.ward) ?? null) : null,
-      fiscal_year: f.fiscalYear ?? d.fiscalYear,
-      as_of: f.asOf ?? null,
-      is_total: f.totalOf !== undefined,
-      note_ja: f.note ?? null,
-      note_en: f.noteEn ?? null,
-      document_id: documentId,
-      page: f.page ?? p.page,
-      sort_order: i + 1,
-    });
-    p.beneficiaries?.forEach((b, i) => beneficiaryRows.push({ ...figureBase(b, i), group_id: groupIds.get(b.group) }));
-    p.usage?.forEach((u, i) =>
-      usageRows.push({
-        ...figureBase(u, i),
-        metric: u.metric,
-        label_ja: u.label,
-        label_en: u.labelEn,
-        category_ja: u.category ?? null,
-        category_en: u.categoryEn ?? null,
-      }),
-    );
-    return id;
-  };
+  }
+  return plan;
+}
 
+/** Every fiscal year the document's figures are about (R2–R4 quotes too). */
+function figureYears(bundle: DocumentBundle): number[] {
+  const years = new Set<number>();
   for (const dept of bundle.departments) {
-    const departmentId = departmentIds.get(dept.data.department.key) as string;
     for (const p of dept.data.projects) {
-      const parentId = await writeProject(p, departmentId, null);
-      for (const item of p.lineItems ?? []) await writeProject(item, departmentId, parentId);
+      for (const item of [p, ...(p.lineItems ?? [])]) {
+        for (const f of [...(item.beneficiaries ?? []), ...(item.usage ?? [])]) years.add(f.fiscalYear ?? bundle.document.fiscalYear);
+      }
     }
-    progress({ bundle: bundle.dir, step: dept.data.department.nameJa, done: ++done, total: bundle.departments.length });
   }
-  const gone = [...previous].filter(([key]) => !projectIds.has(key)).map(([, id]) => id);
-  if (gone.length) {
-    await trx.deleteFrom("project").where("municipality_code", "=", code).where("id", "in", gone).execute();
-  }
-  // Years that figures refer to (R2–R4 quotes) must exist as fiscal years too.
-  const years = new Set([...beneficiaryRows, ...usageRows].map((r) => r.fiscal_year as number));
-  for (const year of years) {
-    await trx
-      .insertInto("fiscal_year")
-      .values({ year, era_label: eraLabel(year) })
-      .onConflict((oc) => oc.column("year").doNothing())
-      .execute();
-  }
-  await insertChunked(trx, "beneficiary_count", beneficiaryRows);
-  await insertChunked(trx, "usage_figure", usageRows);
+  return [...years];
+}
 
-  // Departments and groups that no project refers to any more are gone from the municipality.
+/** Years that figures refer to must exist as fiscal years too. */
+async function ensureFiscalYears(trx: Transaction<Database>, years: number[]) {
+  if (years.length === 0) return;
+  await trx
+    .insertInto("fiscal_year")
+    .values(years.map((year) => ({ year, era_label: eraLabel(year) })))
+    .onConflict((oc) => oc.column("year").doNothing())
+    .execute();
+}
+
+// PostgreSQL takes at most 65,535 parameters a statement: rows go in chunks below that.
+const MAX_PARAMETERS = 60_000;
+
+function chunks<T extends object>(rows: readonly T[]): T[][] {
+  const size = Math.max(1, Math.floor(MAX_PARAMETERS / Math.max(1, Object.keys(rows[0] ?? {}).length)));
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
+  return out;
+}
+
+/**
+ * Upserts the projects by (municipality, document, key), so that a project still there keeps its
+ * id (and its global ID) across re-imports; line items after their parents, whose ids they
+ * need. Adds key → id to `ids`.
+ */
+async function writeProjects(trx: Transaction<Database>, code: string, documentId: string, plan: ProjectPlan, ids: Map<string, string>) {
+  const upsert = async (rows: Insertable<ProjectTable>[]) => {
+    for (const chunk of chunks(rows)) {
+      const written = await trx
+        .insertInto("project")
+        .values(chunk)
+        .onConflict((oc) =>
+          oc.columns(["municipality_code", "document_id", "key"]).doUpdateSet((eb) => ({
+            department_id: eb.ref("excluded.department_id"),
+            fiscal_year: eb.ref("excluded.fiscal_year"),
+            parent_id: eb.ref("excluded.parent_id"),
+            name_ja: eb.ref("excluded.name_ja"),
+            name_en: eb.ref("excluded.name_en"),
+            description_ja: eb.ref("excluded.description_ja"),
+            description_en: eb.ref("excluded.description_en"),
+            amount_thousand_yen: eb.ref("excluded.amount_thousand_yen"),
+            amount_note: eb.ref("excluded.amount_note"),
+            is_new: eb.ref("excluded.is_new"),
+            is_expanded: eb.ref("excluded.is_expanded"),
+            is_relisted: eb.ref("excluded.is_relisted"),
+            page: eb.ref("excluded.page"),
+            sort_order: eb.ref("excluded.sort_order"),
+          })),
+        )
+        .returning(["id", "key"])
+        .execute();
+      for (const r of written) ids.set(r.key, r.id);
+    }
+  };
+  const placed = { municipality_code: code, document_id: documentId };
+  await upsert(plan.topLevel.map((p) => ({ ...placed, parent_id: null, ...p })));
+  await upsert(plan.lineItems.map(({ parentKey, ...p }) => ({ ...placed, parent_id: ids.get(parentKey) as string, ...p })));
+}
+
+/** The document's projects that are no longer in it (their figures went with the document's). */
+async function deleteGoneProjects(trx: Transaction<Database>, code: string, documentId: string, keys: string[]) {
+  await trx
+    .deleteFrom("project")
+    .where("municipality_code", "=", code)
+    .where("document_id", "=", documentId)
+    .where(sql<boolean>`not (key = any(${keys}::text[]))`)
+    .execute();
+}
+
+type FigureInput = BeneficiaryFigureInput | UsageFigureInput;
+
+/** The planned projects' figures as multi-row inserts. */
+async function writeFigures(
+  trx: Transaction<Database>,
+  bundle: DocumentBundle,
+  documentId: string,
+  plan: ProjectPlan,
+  projectIds: Map<string, string>,
+  catalog: Catalog,
+) {
+  const base = (p: ProjectInput | LineItemInput, f: FigureInput, i: number) => ({
+    municipality_code: bundle.municipality.code,
+    project_id: projectIds.get(p.key) as string,
+    value: f.value,
+    unit: f.unit,
+    ward_id: f.ward ? (catalog.wardIds.get(f.ward) ?? null) : null,
+    fiscal_year: f.fiscalYear ?? bundle.document.fiscalYear,
+    as_of: f.asOf ?? null,
+    is_total: f.totalOf !== undefined,
+    note_ja: f.note ?? null,
+    note_en: f.noteEn ?? null,
+    document_id: documentId,
+    page: f.page ?? p.page,
+    sort_order: i + 1,
+  });
+  const beneficiaries: Insertable<BeneficiaryCountTable>[] = plan.inputs.flatMap((p) =>
+    (p.beneficiaries ?? []).map((b, i) => ({ ...base(p, b, i), group_id: catalog.groupIds.get(b.group) as string })),
+  );
+  const usage: Insertable<UsageFigureTable>[] = plan.inputs.flatMap((p) =>
+    (p.usage ?? []).map((u, i) => ({
+      ...base(p, u, i),
+      metric: u.metric,
+      label_ja: u.label,
+      label_en: u.labelEn,
+      category_ja: u.category ?? null,
+      category_en: u.categoryEn ?? null,
+    })),
+  );
+  for (const chunk of chunks(beneficiaries)) await trx.insertInto("beneficiary_count").values(chunk).execute();
+  for (const chunk of chunks(usage)) await trx.insertInto("usage_figure").values(chunk).execute();
+}
+
+/** Departments and groups that no project refers to any more are gone from the municipality. */
+async function removeUnreferenced(trx: Transaction<Database>, code: string) {
   await trx
     .deleteFrom("department")
     .where("municipality_code", "=", code)
@@ -344,32 +445,4 @@ export function eraLabel(year: number): string {
   if (year >= 2019) return year === 2019 ? "令和元年度" : `令和${year - 2018}年度`;
   if (year >= 1989) return year === 1989 ? "平成元年度" : `平成${year - 1988}年度`;
   return `${year}年度`;
-}
-
-type KeyedTable = "ward" | "beneficiary_group" | "department";
-
-/** Inserts or updates rows by (municipality, key); returns key → id for all of them. */
-async function upsertKeyed(
-  trx: Transaction<Database>,
-  table: KeyedTable,
-  code: string,
-  rows: Array<{ key: string; name_ja: string; name_en: string; sort_order?: number }>,
-): Promise<Map<string, string>> {
-  const ids = new Map<string, string>();
-  if (rows.length === 0) return ids;
-  const returned = await trx
-    .insertInto(table)
-    // biome-ignore lint/suspicious/noExplicitAny: the three tables share these columns
-    .values(rows.map((r) => ({ municipality_code: code, ...r })) as any)
-    .onConflict((oc) =>
-      oc.columns(["municipality_code", "key"]).doUpdateSet((eb) => ({
-        name_ja: eb.ref("excluded.name_ja"),
-        name_en: eb.ref("excluded.name_en"),
-        ...(table === "beneficiary_group" ? {} : { sort_order: sql<number>`excluded.sort_order` }),
-      })),
-    )
-    .returning(["id", "key"])
-    .execute();
-  for (const r of returned) ids.set(r.key, r.id);
-  return ids;
 }
