@@ -52,6 +52,9 @@ if (!hasChromium && process.env.CI !== "true") {
   );
 }
 
+type UsageRow = { label: string; category: string | null; value: string; unitName: string; asOf: string | null; ward: { name: string } | null };
+type SeriesPoint = { fiscalYear: { year: number }; amountThousandYen: string; changeThousandYen: string | null };
+
 describe.skipIf(!hasChromium && process.env.CI !== "true")("the dashboard and GraphiQL in Chromium", () => {
   let t: TestApp;
   let api: Listening;
@@ -234,18 +237,24 @@ describe.skipIf(!hasChromium && process.env.CI !== "true")("the dashboard and Gr
       { id: projectId },
     );
     const { usage, series, amountThousandYen } = body.data.project;
-    expect(usage.nodes.filter((f: any) => f.ward).length).toBeGreaterThan(0);
+    expect(usage.nodes.filter((f: UsageRow) => f.ward).length).toBeGreaterThan(0);
     await poll(() => page.getByTestId("project-amount").textContent()).toBe(BigInt(amountThousandYen).toLocaleString("en-US"));
     const usageRows = await rowsOf("利用実績").evaluateAll((trs) =>
       trs.map((tr) => [...tr.querySelectorAll("th, td")].map((cell) => cell.textContent?.trim())),
     );
     const grouped = (value: string) => value.replace(/^-?\d+/, (whole) => BigInt(whole).toLocaleString("en-US"));
     expect(usageRows).toEqual(
-      usage.nodes.map((f: any) => [`${f.category ? `${f.category} / ` : ""}${f.label}`, grouped(f.value), f.unitName, f.ward?.name ?? "市全体", f.asOf ?? ""]),
+      usage.nodes.map((f: UsageRow) => [
+        `${f.category ? `${f.category} / ` : ""}${f.label}`,
+        grouped(f.value),
+        f.unitName,
+        f.ward?.name ?? "市全体",
+        f.asOf ?? "",
+      ]),
     );
     await poll(() => page.locator("section", { hasText: "受益者" }).first().textContent()).toContain("記載なし");
     // A series across years: FY2022 (8,000) then FY2023 (8,674), with the change.
-    expect(series.map((p: any) => [p.fiscalYear.year, p.amountThousandYen, p.changeThousandYen])).toEqual([
+    expect(series.map((p: SeriesPoint) => [p.fiscalYear.year, p.amountThousandYen, p.changeThousandYen])).toEqual([
       [2022, "8000", null],
       [2023, "8674", "674"],
     ]);

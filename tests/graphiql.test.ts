@@ -140,7 +140,7 @@ describe("GraphiQL's example tabs", () => {
       const data = body.data;
       if (data.spending) expect(data.spending.totalCount).toBe(15);
       if (data.departments) expect(data.departments.nodes[0].projects.nodes.length).toBeGreaterThan(0);
-      if (data.search) expect(data.search.nodes.map((n: any) => n.node.name)).toContain("ペアレントトレーニング事業");
+      if (data.search) expect(data.search.nodes.map((n: { node: { name?: string } }) => n.node.name)).toContain("ペアレントトレーニング事業");
       if (data.projects) expect(data.projects.nodes[0].series[0]).toMatchObject({ fiscalYear: { year: 2023 }, amountThousandYen: "29116098" });
     },
   );

@@ -27,11 +27,12 @@ export interface SdkOperationLike {
 }
 
 /** What client.request runs: a typed document of any of these shapes, or document text (untyped). */
-// biome-ignore lint/complexity/noBannedTypes: client-preset's TypedDocumentString extends String.
 export type TypedRequestDocument<TResult, TVariables> = DocumentTypeDecoration<TResult, TVariables> &
+  // biome-ignore lint/complexity/noBannedTypes: client-preset's TypedDocumentString extends String.
   (SdkOperationLike | DocumentNodeLike | (String & { readonly __meta__?: Record<string, unknown> | undefined }));
 
 /** Variables are a required argument exactly when the document has a required variable. */
+// biome-ignore lint/complexity/noBannedTypes: {} extends T holds exactly when every variable is optional.
 export type RequestArguments<TVariables> = {} extends TVariables
   ? [variables?: TVariables, options?: RequestOptions]
   : [variables: TVariables, options?: RequestOptions];

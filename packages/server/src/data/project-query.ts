@@ -1,6 +1,6 @@
 // What a client may ask of a list of projects: a typed, allow-listed filter (every field
 // narrows, fields combine with AND) and an ordering of a few keys with a stable tie-break.
-import { type Compilable, type RawBuilder, type SelectQueryBuilder, sql } from "kysely";
+import { type Compilable, type RawBuilder, sql } from "kysely";
 import { inKeys } from "./keys.ts";
 import type { ProjectFlag } from "./model.ts";
 import type { SortTerm } from "./pagination.ts";

@@ -4,8 +4,8 @@ import { PGlite } from "@electric-sql/pglite";
 import { Kysely, type LogEvent, PostgresDialect } from "kysely";
 import { PGliteDialect } from "kysely-pglite-dialect";
 import pg from "pg";
-import { createReplicaSet, type ReplicaStatus } from "./replicas.ts";
 import { cancelBackends, cancellableDialect, trackingPool } from "./cancellable-dialect.ts";
+import { createReplicaSet, type ReplicaStatus } from "./replicas.ts";
 import type { RequestScope } from "./request-scope.ts";
 import type { Database } from "./types.ts";
 
