@@ -40,12 +40,12 @@ try {
   const page20 = "{ projects(first: 20) { nodes { name } } }";
   const nested = "{ departments(first: 20) { nodes { projects(first: 1) { nodes { name } } } } }";
   const cases: Array<[string, string, string, number]> = [
-    ["search, commonest word, 100 + totalCount", `{ search(query: "支援", first: 100) { totalCount nodes { score snippet } } }`, tiny, w.fields["Query.search"]! + w.rootTotalCount],
+    ["search, commonest word, 100 + totalCount", `{ search(query: "支援", first: 100) { totalCount nodes { score snippet } } }`, tiny, w.fields["Query.search"]! + w.rootTotalCount.QuerySearchConnection!],
     ["spending department × year", `{ spending(groupBy: [DEPARTMENT, FISCAL_YEAR], first: 20) { nodes { count sum { amountThousandYen } } } }`, tiny, w.fields["Query.spending"]!],
     ["usageTotals metric × year", `{ usageTotals(groupBy: [METRIC, FISCAL_YEAR], first: 20) { nodes { count } } }`, tiny, w.fields["Query.usageTotals"]!],
     ["root aggregate", `{ projects(first: 1) { aggregate { count sum { amountThousandYen } avg { amountThousandYen } } } }`, "{ projects(first: 1) { nodes { name } } }", w.fields["QueryProjectsConnection.aggregate"]!],
-    ["root totalCount", "{ projects(first: 20) { totalCount nodes { name } } }", page20, w.rootTotalCount],
-    ["text filter + totalCount", `{ projects(first: 20, where: { text: "支援" }) { totalCount nodes { name } } }`, page20, w.textFilter + w.rootTotalCount],
+    ["root totalCount", "{ projects(first: 20) { totalCount nodes { name } } }", page20, w.rootTotalCount.QueryProjectsConnection!],
+    ["text filter + totalCount", `{ projects(first: 20, where: { text: "支援" }) { totalCount nodes { name } } }`, page20, w.textFilter + w.rootTotalCount.QueryProjectsConnection!],
     ["series × 20 projects", "{ projects(first: 20) { nodes { name series { amountThousandYen } } } }", page20, 20 * w.fields["Project.series"]!],
     ["usageSeries × 20 projects", "{ projects(first: 20) { nodes { name usageSeries { metric } } } }", page20, 20 * w.fields["Project.usageSeries"]!],
     ["nested totalCount × 20", "{ departments(first: 20) { nodes { projects(first: 1) { totalCount nodes { name } } } } }", nested, 20 * w.nestedTotalCount],
