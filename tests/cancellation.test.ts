@@ -29,8 +29,9 @@ describe.runIf(engines().includes("postgres"))("cancellation on postgres", () =>
   let t: TestApp;
   let observer: pg.Client;
   beforeAll(async () => {
-    // No statement_timeout: without cancellation the blocked statement would wait for ever.
-    t = await startTestApp("postgres", { app: { requestTimeoutMs: 300 } });
+    // No statement_timeout: without cancellation the blocked statement would wait for ever. A
+    // budget of 2 s, so that even a loaded machine sends the statement before it runs out.
+    t = await startTestApp("postgres", { app: { requestTimeoutMs: 2_000 } });
     observer = new pg.Client({ connectionString: t.database.url });
     await observer.connect();
   });
@@ -91,7 +92,7 @@ describe.runIf(engines().includes("pglite"))("cancellation on pglite", () => {
     });
     await migrateToLatest(handle.db);
     await loadBundledDataset(handle);
-    app = createApp({ database: handle, requestTimeoutMs: 300, logError: () => {} });
+    app = createApp({ database: handle, requestTimeoutMs: 2_000, logError: () => {} });
   });
   afterAll(() => handle?.close());
 

@@ -27,6 +27,8 @@ interface Sample {
 }
 
 async function sample(): Promise<Sample> {
+  // Heap after a full collection (pnpm bench:soak runs node --expose-gc): garbage is not a leak.
+  globalThis.gc?.();
   const memory = process.memoryUsage();
   const rows = await withAdmin((c) =>
     c
@@ -64,7 +66,6 @@ try {
   const steady = await runLoad({ url: server.url, connections, seconds, query: nestedPageQuery, overallRate: rate });
   const end = await sample();
   show("end", end);
-  global.gc?.();
   const answered = Object.values(steady.byStatus).reduce((a, b) => a + b, 0);
   console.log(
     `  load: ${answered} answered (${JSON.stringify(steady.byStatus)}), p50 ${ms(steady.ok.p50)}, p99 ${ms(steady.ok.p99)}, errors ${steady.errors}, timeouts ${steady.timeouts}; /healthz ${steady.healthz.probes - steady.healthz.failures}/${steady.healthz.probes}`,

@@ -23,7 +23,8 @@ class CancellableConnection implements DatabaseConnection {
   ) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    if (this.yieldFirst) await nextTurn();
+    // Only requests yield: an import or a migration has no one waiting behind it.
+    if (this.yieldFirst && currentRequestScope()) await nextTurn();
     checkScope();
     return this.inner.executeQuery<R>(query);
   }

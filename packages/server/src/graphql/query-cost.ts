@@ -49,8 +49,8 @@ export interface DatabaseWorkWeights {
   fields: Record<string, number>;
   /** Fields named so on any type (aggregate of every projects connection). */
   fieldNames: Record<string, number>;
-  /** totalCount of a root connection (counts the whole filtered list). */
-  rootTotalCount: number;
+  /** totalCount of these root connections, by type (counts the whole filtered list of a big table). */
+  rootTotalCount: Record<string, number>;
   /** totalCount of a nested connection (per parent, by index). */
   nestedTotalCount: number;
   /** A `text` filter anywhere in a connection's arguments (where.text, where.projects.text). */
@@ -222,7 +222,9 @@ export class QueryCostCalculator {
     if (!weights) return 0;
     let work = weights.fields[`${parentType.name}.${field.name}`] ?? weights.fieldNames[field.name] ?? 0;
     if (field.name === "totalCount" && isConnectionType(parentType)) {
-      work += parentType.name.startsWith(this.schema.getQueryType()?.name ?? "Query") ? weights.rootTotalCount : weights.nestedTotalCount;
+      // Root lists of small reference tables (departments, documents …) count for nothing.
+      const root = parentType.name.startsWith(this.schema.getQueryType()?.name ?? "Query");
+      work += root ? (weights.rootTotalCount[parentType.name] ?? 0) : weights.nestedTotalCount;
     }
     if (field.args.length && weights.textFilter) {
       const args = this.argumentValues(field, node, variables);

@@ -50,8 +50,10 @@ export const databaseWorkWeights: DatabaseWorkWeights = {
   },
   // A nested connection's aggregate, per parent: 276 ms for 20 departments.
   fieldNames: { aggregate: 700 },
-  // Counting every project: 119 ms; a nested count per parent: 87 ms for 20 departments.
-  rootTotalCount: 6_000,
+  // Counting every project (or every hit): 119 ms; a nested count per parent: 87 ms for 20
+  // departments. Root lists of reference tables (departments, documents …) and of groups
+  // (spending, usage totals: counted by the aggregation already priced) add nothing.
+  rootTotalCount: { QueryProjectsConnection: 6_000, QuerySearchConnection: 6_000 },
   nestedTotalCount: 220,
   // where: { text: "支援" } counted over 200,000 projects: 449 ms with the count (330 ms beyond it).
   textFilter: 16_000,
