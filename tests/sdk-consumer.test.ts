@@ -48,10 +48,10 @@ function readmeExample(): string {
 function jsdocExamples(): Array<{ name: string; source: string; complete: boolean }> {
   const sourceDir = path.join(sdkDir, "src");
   const fragmentPreamble = [
-    'import { createClient, GraphQLResponseError, HttpError, NetworkError, PaginationError, WelfareGraphError } from "@welfare-graph/sdk";',
+    'import { createClient, DepartmentsOperation, GraphQLResponseError, HttpError, NetworkError, PaginationError, WelfareGraphError } from "@welfare-graph/sdk";',
     "declare const client: ReturnType<typeof createClient>;",
     "declare const id: string;",
-    "export { GraphQLResponseError, HttpError, NetworkError, PaginationError, WelfareGraphError };",
+    "export { DepartmentsOperation, GraphQLResponseError, HttpError, NetworkError, PaginationError, WelfareGraphError };",
     "",
   ].join("\n");
   return readdirSync(sourceDir)
@@ -116,11 +116,12 @@ describe("the packed SDK in a project outside the workspace", () => {
     expect(JSON.stringify(manifest)).not.toContain("workspace:");
   });
 
-  it("finds the JSDoc examples of createClient, paginate and the error classes", () => {
+  it("finds the JSDoc examples of createClient, createRequestClient, request, paginate and the error classes", () => {
     const examples = jsdocExamples();
-    expect(examples.length).toBeGreaterThanOrEqual(5);
+    expect(examples.length).toBeGreaterThanOrEqual(7);
     expect(examples.filter((e) => e.complete).map((e) => e.source)).toEqual([
       expect.stringContaining('createClient({ url: "http://localhost:4000/graphql" })'),
+      expect.stringContaining('createRequestClient({ url: "http://localhost:4000/graphql", method: "GET" })'),
     ]);
   });
 
