@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrateAndLoad } from "../packages/server/src/app-database.ts";
 import { createDatabase, type DatabaseHandle } from "../packages/server/src/db/database.ts";
+import { defaultDeliveryOptions } from "../packages/server/src/http/delivery.ts";
 import { createMetrics, type Metrics, metricsEndpointPlugin } from "../packages/server/src/observability/metrics.ts";
 import { requestFactsPlugin } from "../packages/server/src/observability/request-facts.ts";
 import { type App, createApp } from "../packages/server/src/yoga.ts";
@@ -96,5 +97,32 @@ describe.each(engines())("metrics on %s", (kind) => {
         .filter((line) => line.startsWith("graphql_requests_total{"))
         .reduce((sum, line) => sum + Number(line.split(" ").at(-1)), 0);
     expect(total(after)).toBe(total(before));
+  });
+
+  it("counts the response cache's hits and misses as the responses reported them", async () => {
+    const cached = createApp({
+      database,
+      graphiql: false,
+      logError: () => {},
+      delivery: { ...defaultDeliveryOptions, dataVersionMaxAgeMs: 0 },
+      observability: [requestFactsPlugin([metrics.observeRequest]), metricsEndpointPlugin(metrics)],
+    });
+    const counter = (text: string, result: string) => sample(text, `graphql_response_cache_total{result="${result}"}`) ?? 0;
+    const before = await scrape();
+    const query = "query Cached { departments(first: 3) { nodes { name } } }";
+    const first = await cached.fetch("http://localhost/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query }),
+    });
+    const second = await cached.fetch("http://localhost/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query }),
+    });
+    expect([first.headers.get("x-response-cache"), second.headers.get("x-response-cache")]).toEqual(["miss", "hit"]);
+    const after = await scrape();
+    expect(counter(after, "miss") - counter(before, "miss")).toBe(1);
+    expect(counter(after, "hit") - counter(before, "hit")).toBe(1);
   });
 });

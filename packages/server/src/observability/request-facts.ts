@@ -5,6 +5,7 @@ import { trace } from "@opentelemetry/api";
 import { type DocumentNode, type ExecutionResult, getOperationAST } from "graphql";
 import { isAsyncIterable, type Plugin } from "graphql-yoga";
 import { measureOperations } from "../graphql/query-limits.ts";
+import { responseCacheHeader } from "../http/http-cache.ts";
 import { requestInfo } from "../http/request-id.ts";
 
 export type Outcome = "success" | "partial" | "error";
@@ -22,7 +23,7 @@ export interface RequestFacts {
   depth?: number;
   /** extensions.code of each error, in order. */
   errorCodes: string[];
-  /** Present when the response cache answered or missed (extensions.responseCache.hit). */
+  /** Present when the response cache answered or missed (x-response-cache, or extensions.responseCache.hit). */
   cacheHit?: boolean;
   /** The request's trace, when tracing is on. */
   traceId?: string;
@@ -50,8 +51,12 @@ function operationOf(document: DocumentNode, operationName: string | undefined) 
   return { name: name && name.length <= maxOperationNameLength && namePattern.test(name) ? name : "anonymous", type: operation.operation, node: operation };
 }
 
-function cacheHitOf(result: ExecutionResult): boolean | undefined {
-  const cache = result.extensions?.responseCache as { hit?: unknown } | undefined;
+// Our response cache says hit or miss in a header (the body stays byte-identical either way);
+// extensions.responseCache is what the envelop plugin reports when configured to.
+function cacheHitOf(result: ExecutionResult | undefined, response: Response): boolean | undefined {
+  const header = response.headers.get(responseCacheHeader);
+  if (header === "hit" || header === "miss") return header === "hit";
+  const cache = result?.extensions?.responseCache as { hit?: unknown } | undefined;
   return typeof cache?.hit === "boolean" ? cache.hit : undefined;
 }
 
@@ -117,7 +122,7 @@ export function requestFactsPlugin(observers: RequestObserver[], graphqlPath = "
       if (gathering.depth !== undefined) facts.depth = gathering.depth;
       const cost = result ? costOf(result) : undefined;
       if (cost !== undefined) facts.cost = cost;
-      const cacheHit = result ? cacheHitOf(result) : undefined;
+      const cacheHit = cacheHitOf(result, response);
       if (cacheHit !== undefined) facts.cacheHit = cacheHit;
       if (gathering.traceId) facts.traceId = gathering.traceId;
       for (const observe of observers) observe(facts);
