@@ -166,10 +166,11 @@ export function createApp(options: AppOptions): App {
       }),
       ...(trusted ? [trustedDocumentsPlugin(trusted)] : options.knownDocuments ? [knownDocumentsPlugin(options.knownDocuments)] : []),
       stringArgumentsPlugin(),
+      // Sets the execute function first: the response cache and the time budget wrap it (set
+      // after the cache, it would run in the cache's place and nothing would be stored).
+      compiledExecutionPlugin(),
       ...(delivery?.plugins ?? []),
       queryLimitsPlugin(schema, limits, { introspection: options.introspection !== false }),
-      // Before the time budget, which wraps whatever executes.
-      compiledExecutionPlugin(),
       timeBudgetPlugin(options.requestTimeoutMs ?? defaultRequestTimeoutMs, {
         cancel: database.cancelRequest,
         onCancelError: (error) => logError("cancelling the statements of a timed-out request failed", error),
