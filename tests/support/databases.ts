@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { inject } from "vitest";
 import { createDatabase, type DatabaseHandle, type DatabaseKind } from "../../packages/server/src/db/database.ts";
-import { admin, createPostgresDatabase, withDatabase } from "./postgres-admin.ts";
+import { createPostgresDatabase, dropPostgresDatabase, withDatabase } from "./postgres-admin.ts";
 
 /** The engines this run covers: PGlite always, PostgreSQL when reachable. */
 export function engines(): DatabaseKind[] {
@@ -40,7 +40,7 @@ export async function createTestDatabase(kind: DatabaseKind, options: { migrate?
     await createPostgresDatabase(adminUrl, name, template && inject("postgresTemplates")[template]);
     url = withDatabase(adminUrl, name);
     handle = await createDatabase({ url, onQuery, poolSize: 4 });
-    drop = () => admin(adminUrl, (c) => c.query(`drop database if exists ${name} with (force)`)).then(() => {});
+    drop = () => dropPostgresDatabase(adminUrl, name);
   } else {
     const loadDataDir = template ? new Blob([readFileSync(inject("pgliteTemplates")[template])]) : undefined;
     handle = await createDatabase({ dataDir: "memory://", onQuery, loadDataDir });

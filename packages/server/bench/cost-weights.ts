@@ -7,19 +7,18 @@
 import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { sql } from "kysely";
+import { createPostgresDatabase, dropPostgresDatabase, withDatabase } from "../../../tests/support/postgres-admin.ts";
 import { createDatabase } from "../src/db/database.ts";
 import { migrateToLatest } from "../src/db/migrate.ts";
 import { databaseWorkWeights as w } from "../src/graphql/query-limits.ts";
 import { createApp } from "../src/yoga.ts";
-import { adminUrl, withAdmin } from "./serve.ts";
+import { adminUrl } from "./serve.ts";
 import { generateSyntheticProjects } from "./synthetic.ts";
 
 const projects = Number(process.env.BENCH_PROJECTS ?? 200_000);
 const name = `wg_cost_${randomBytes(4).toString("hex")}`;
-await withAdmin((c) => c.query(`create database ${name} template template0 encoding 'UTF8' lc_ctype 'C.UTF-8' lc_collate 'C.UTF-8'`));
-const url = new URL(adminUrl);
-url.pathname = `/${name}`;
-const handle = await createDatabase({ url: url.toString(), poolSize: 2 });
+await createPostgresDatabase(adminUrl, name);
+const handle = await createDatabase({ url: withDatabase(adminUrl, name), poolSize: 2 });
 try {
   await migrateToLatest(handle.db);
   await sql`set maintenance_work_mem = '512MB'`.execute(handle.db);
@@ -90,5 +89,5 @@ try {
   }
 } finally {
   await handle.close();
-  await withAdmin((c) => c.query(`drop database if exists ${name} with (force)`));
+  await dropPostgresDatabase(adminUrl, name);
 }

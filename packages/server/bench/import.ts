@@ -5,33 +5,21 @@
 // document changed (rewritten in place, ids kept). BENCH_DATABASE_URL picks the server.
 import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
-import pg from "pg";
 import { generateDataset } from "../../../tests/support/generated-dataset.ts";
+import { createPostgresDatabase, dropPostgresDatabase, withDatabase } from "../../../tests/support/postgres-admin.ts";
 import { createDatabase } from "../src/db/database.ts";
 import { migrateToLatest } from "../src/db/migrate.ts";
 import { countDataset, importDataset } from "../src/import/write.ts";
+import { adminUrl } from "./serve.ts";
 
 const perDepartment = Number(process.argv[2] ?? 4_700);
-const adminUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const name = `wg_bench_import_${randomBytes(4).toString("hex")}`;
-
-async function admin(statement: string) {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
 
 const dataset = generateDataset({ projectsPerDepartment: perDepartment });
 const counts = countDataset(dataset);
 console.log(`dataset: ${counts.documents} documents, ${counts.projects} projects, ${counts.beneficiaryFigures + counts.usageFigures} figures`);
-await admin(`create database ${name} template template0 encoding 'UTF8' lc_ctype 'C.UTF-8' lc_collate 'C.UTF-8'`);
-const url = new URL(adminUrl);
-url.pathname = `/${name}`;
-const handle = await createDatabase({ url: url.toString() });
+await createPostgresDatabase(adminUrl, name);
+const handle = await createDatabase({ url: withDatabase(adminUrl, name) });
 try {
   await migrateToLatest(handle.db);
   const time = async (label: string, data: typeof dataset) => {
@@ -49,5 +37,5 @@ try {
   });
 } finally {
   await handle.close();
-  await admin(`drop database if exists ${name} with (force)`);
+  await dropPostgresDatabase(adminUrl, name);
 }

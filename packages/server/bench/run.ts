@@ -9,7 +9,7 @@
 import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { CompiledQuery, type Kysely, sql } from "kysely";
-import pg from "pg";
+import { createPostgresDatabase, dropPostgresDatabase, withDatabase } from "../../../tests/support/postgres-admin.ts";
 import { encodeCursor } from "../src/data/pagination.ts";
 import { projectOrder } from "../src/data/project-query.ts";
 import { reportOrder } from "../src/data/projects.ts";
@@ -17,9 +17,9 @@ import { createDatabase, type DatabaseHandle, type DatabaseKind } from "../src/d
 import { migrateToLatest } from "../src/db/migrate.ts";
 import type { Database } from "../src/db/types.ts";
 import { createApp } from "../src/yoga.ts";
+import { adminUrl } from "./serve.ts";
 import { generateSyntheticProjects } from "./synthetic.ts";
 
-const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const sizes: Record<DatabaseKind, number> = {
   postgres: Number(process.env.BENCH_PROJECTS ?? 1_000_000),
   pglite: Number(process.env.BENCH_PGLITE_PROJECTS ?? 100_000),
@@ -29,16 +29,6 @@ const RUNS = 7;
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-
-async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
 
 interface Bench {
   kind: DatabaseKind;
@@ -59,17 +49,15 @@ async function open(kind: DatabaseKind): Promise<Bench> {
   }
   const name = `wg_bench_${randomBytes(5).toString("hex")}`;
   // A UTF-8 collation and ctype, as the service expects (docs/query.md).
-  await withAdmin((c) => c.query(`create database ${name} template template0 encoding 'UTF8' lc_ctype 'C.UTF-8' lc_collate 'C.UTF-8'`));
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const handle = await createDatabase({ url: url.toString(), onQuery, poolSize: 2 });
+  await createPostgresDatabase(adminUrl, name);
+  const handle = await createDatabase({ url: withDatabase(adminUrl, name), onQuery, poolSize: 2 });
   return {
     kind,
     handle,
     last,
     drop: async () => {
       await handle.close();
-      await withAdmin((c) => c.query(`drop database if exists ${name} with (force)`));
+      await dropPostgresDatabase(adminUrl, name);
     },
   };
 }

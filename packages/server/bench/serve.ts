@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
-import pg from "pg";
+import { createPostgresDatabase, dropPostgresDatabase, withDatabase } from "../../../tests/support/postgres-admin.ts";
 import { migrateAndLoad } from "../src/app-database.ts";
 import { createDatabase, type DatabaseHandle, type DatabaseKind } from "../src/db/database.ts";
 import type { AdmissionOptions } from "../src/http/admission.ts";
@@ -17,16 +17,6 @@ export const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATAB
 
 /** The nested page of the issue: 20 departments × 20 projects × 10 usage figures. */
 export const nestedPageQuery = `{ departments(first: 20) { nodes { name projects(first: 20) { nodes { name amountThousandYen usage(first: 10) { nodes { label value unit } } } } } } }`;
-
-export async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
 
 export interface BenchServer {
   url: string;
@@ -45,10 +35,13 @@ export async function startBenchServer(kind: DatabaseKind, admission: AdmissionO
   let handle: DatabaseHandle;
   if (kind === "postgres") {
     databaseName = `wg_overload_bench_${randomBytes(4).toString("hex")}`;
-    await withAdmin((c) => c.query(`create database ${databaseName} template template0 encoding 'UTF8' lc_ctype 'C.UTF-8' lc_collate 'C.UTF-8'`));
-    const url = new URL(adminUrl);
-    url.pathname = `/${databaseName}`;
-    handle = await createDatabase({ url: url.toString(), poolSize: benchPoolSize, statementTimeoutMs: 5_000, applicationName: "welfare-graph-bench" });
+    await createPostgresDatabase(adminUrl, databaseName);
+    handle = await createDatabase({
+      url: withDatabase(adminUrl, databaseName),
+      poolSize: benchPoolSize,
+      statementTimeoutMs: 5_000,
+      applicationName: "welfare-graph-bench",
+    });
   } else {
     handle = await createDatabase({ dataDir: "memory://", statementTimeoutMs: 5_000 });
   }
@@ -66,7 +59,7 @@ export async function startBenchServer(kind: DatabaseKind, admission: AdmissionO
       http.server.closeAllConnections();
       await http.shutdown();
       await handle.close();
-      if (databaseName) await withAdmin((c) => c.query(`drop database if exists ${databaseName} with (force)`));
+      if (databaseName) await dropPostgresDatabase(adminUrl, databaseName);
     },
   };
 }

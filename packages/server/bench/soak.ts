@@ -6,8 +6,9 @@
 //
 //   BENCH_SOAK_SECONDS=600   BENCH_SOAK_LOAD=0.7   BENCH_SOAK_CONNECTIONS=20
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import { admin } from "../../../tests/support/postgres-admin.ts";
 import { defaultAdmission } from "../src/http/admission.ts";
-import { benchPoolSize, ms, nestedPageQuery, runLoad, startBenchServer, withAdmin } from "./serve.ts";
+import { adminUrl, benchPoolSize, ms, nestedPageQuery, runLoad, startBenchServer } from "./serve.ts";
 
 const seconds = Number(process.env.BENCH_SOAK_SECONDS ?? 600);
 const load = Number(process.env.BENCH_SOAK_LOAD ?? 0.7);
@@ -30,7 +31,7 @@ async function sample(): Promise<Sample> {
   // Heap after a full collection (pnpm bench:soak runs node --expose-gc): garbage is not a leak.
   globalThis.gc?.();
   const memory = process.memoryUsage();
-  const rows = await withAdmin((c) =>
+  const rows = await admin(adminUrl, (c) =>
     c
       .query<{ state: string | null; n: string }>(
         `select coalesce(state, '?') as state, count(*) as n from pg_stat_activity where datname = $1 group by 1 order by 1`,
