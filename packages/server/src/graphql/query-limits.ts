@@ -70,7 +70,20 @@ export interface OperationMeasure {
  * once and reused, so fragments spreading each other many times cannot make this slow; a
  * fragment cycle counts as nothing here (validation refuses it).
  */
-export function measureOperations(document: DocumentNode): Map<OperationDefinitionNode, OperationMeasure> {
+export function measureOperations(document: DocumentNode): ReadonlyMap<OperationDefinitionNode, OperationMeasure> {
+  // Yoga reuses the parsed document of a repeated query: the limits and the request log
+  // measure it on every request, the walk happens once.
+  let operations = measuredDocuments.get(document);
+  if (!operations) {
+    operations = measureDocument(document);
+    measuredDocuments.set(document, operations);
+  }
+  return operations;
+}
+
+const measuredDocuments = new WeakMap<DocumentNode, ReadonlyMap<OperationDefinitionNode, OperationMeasure>>();
+
+function measureDocument(document: DocumentNode): Map<OperationDefinitionNode, OperationMeasure> {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
