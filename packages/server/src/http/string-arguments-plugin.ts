@@ -138,9 +138,29 @@ export function unsafeArgumentError(problem: Problem): GraphQLError {
 }
 
 export function stringArgumentsPlugin(): Plugin {
+  // The document's own strings (literals, variable defaults) are the same on every request:
+  // checked once per parsed document and operation. Only when they or the variables hold an
+  // unsafe string is the document walked again, to name the argument.
+  const safeDocuments = new WeakMap<DocumentNode, Map<string, boolean>>();
+  const documentIsSafe = (schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined) => {
+    let byOperation = safeDocuments.get(document);
+    if (!byOperation) {
+      byOperation = new Map();
+      safeDocuments.set(document, byOperation);
+    }
+    const key = operationName ?? "";
+    let safe = byOperation.get(key);
+    if (safe === undefined) {
+      safe = findUnsafeArgument(schema, document, operationName, {}) === undefined;
+      byOperation.set(key, safe);
+    }
+    return safe;
+  };
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      const problem = findUnsafeArgument(args.schema, args.document, args.operationName, (args.variableValues ?? {}) as Record<string, unknown>);
+      const variables = (args.variableValues ?? {}) as Record<string, unknown>;
+      if (documentIsSafe(args.schema, args.document, args.operationName) && !inValue(variables, "")) return;
+      const problem = findUnsafeArgument(args.schema, args.document, args.operationName, variables);
       if (problem) setResultAndStopExecution({ errors: [unsafeArgumentError(problem)] });
     },
   };
