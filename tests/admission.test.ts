@@ -3,55 +3,14 @@
 // complete. The database is made to wait for real (another session's lock on PostgreSQL, a
 // transaction holding PGlite's only connection), so the admitted requests stay in flight.
 import type { AddressInfo } from "node:net";
-import { sql } from "kysely";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { admissionOptionsFromEnv } from "../packages/server/src/config.ts";
 import { createHttpServer, type HttpServer } from "../packages/server/src/http/server.ts";
 import { startTestApp, type TestApp } from "./support/app.ts";
 import { engines } from "./support/databases.ts";
+import { holdDepartments, until } from "./support/waits.ts";
 
 const query = "{ departments(first: 1) { nodes { name } } }";
-
-/** Waits (bounded) until `condition` holds; for ordering events, not for measuring time. */
-async function until(condition: () => boolean, what: string, bound = 20_000) {
-  const end = Date.now() + bound;
-  while (!condition()) {
-    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-async function holdDepartments(t: TestApp): Promise<() => Promise<void>> {
-  if (t.database.kind === "postgres") {
-    const client = new pg.Client({ connectionString: t.database.url });
-    await client.connect();
-    await client.query("begin");
-    await client.query("lock table department in access exclusive mode");
-    return async () => {
-      await client.query("rollback");
-      await client.end();
-    };
-  }
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  let locked!: () => void;
-  const isLocked = new Promise<void>((resolve) => {
-    locked = resolve;
-  });
-  const transaction = t.database.db.transaction().execute(async (trx) => {
-    await sql`select 1`.execute(trx);
-    locked();
-    await released;
-  });
-  await isLocked;
-  return async () => {
-    release();
-    await transaction;
-  };
-}
 
 describe.each(engines())("admission control on %s", (kind) => {
   let t: TestApp;
@@ -72,7 +31,7 @@ describe.each(engines())("admission control on %s", (kind) => {
   const post = () => fetch(`${base}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) });
 
   it("refuses what exceeds running + queued with 503 and Retry-After at once, while /healthz answers", async () => {
-    const release = await holdDepartments(t);
+    const { release } = await holdDepartments(t.database);
     const admitted: Array<Promise<Response>> = [];
     try {
       // Two run (blocked in the database), one waits in the queue.
@@ -105,7 +64,7 @@ describe.each(engines())("admission control on %s", (kind) => {
     const short = createHttpServer(t.app, { admission: { maxConcurrent: 1, maxQueued: 5, maxQueueWaitMs: 200, retryAfterSeconds: 2 } });
     await new Promise<void>((resolve) => short.server.listen(0, "127.0.0.1", resolve));
     const url = `http://127.0.0.1:${(short.server.address() as AddressInfo).port}/graphql`;
-    const release = await holdDepartments(t);
+    const { release } = await holdDepartments(t.database);
     try {
       const running = fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) });
       await until(() => short.admission!.stats().running === 1, "one request runs");

@@ -3,7 +3,6 @@
 // held), on PGlite its queued statement is never run. The connection serves again afterwards.
 // Real waits, no mocks: another session's table lock (PostgreSQL) or a transaction holding
 // PGlite's only connection makes a real query block.
-import { sql } from "kysely";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadBundledDataset } from "../packages/server/src/app-database.ts";
@@ -13,17 +12,9 @@ import { RequestCancelledError } from "../packages/server/src/db/request-scope.t
 import { type App, createApp } from "../packages/server/src/yoga.ts";
 import { postGraphQL, startTestApp, type TestApp } from "./support/app.ts";
 import { engines } from "./support/databases.ts";
+import { holdDepartments, until } from "./support/waits.ts";
 
 const departmentsQuery = "{ departments(first: 1) { nodes { name } } }";
-
-/** Waits (bounded) until `condition` holds; for ordering events, not for measuring time. */
-async function until(condition: () => boolean | Promise<boolean>, what: string, bound = 20_000) {
-  const end = Date.now() + bound;
-  while (!(await condition())) {
-    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe.runIf(engines().includes("postgres"))("cancellation on postgres", () => {
   let t: TestApp;
@@ -50,11 +41,8 @@ describe.runIf(engines().includes("postgres"))("cancellation on postgres", () =>
   };
 
   it("cancels the running statement when the time budget runs out, and the connection serves again", async () => {
-    const locker = new pg.Client({ connectionString: t.database.url });
-    await locker.connect();
+    const hold = await holdDepartments(t.database);
     try {
-      await locker.query("begin");
-      await locker.query("lock table department in access exclusive mode");
       const answer = t.graphql(departmentsQuery);
       await until(async () => (await runningOnDepartments()) === 1, "the request's statement waits on the lock");
       const { status, body } = await answer;
@@ -67,8 +55,7 @@ describe.runIf(engines().includes("postgres"))("cancellation on postgres", () =>
       );
       expect(Number(cancelled.rows[0]!.n)).toBe(0);
     } finally {
-      await locker.query("rollback");
-      await locker.end();
+      await hold.release();
     }
     const after = await t.graphql(departmentsQuery);
     expect(after.body.data.departments.nodes).toHaveLength(1);
@@ -97,29 +84,15 @@ describe.runIf(engines().includes("pglite"))("cancellation on pglite", () => {
   afterAll(() => handle?.close());
 
   it("drops the queued statements of a request whose time ran out, and serves again", async () => {
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let holding!: () => void;
-    const held = new Promise<void>((resolve) => {
-      holding = resolve;
-    });
     // The single connection is held by a transaction: the request's statement can only queue.
-    const transaction = handle.db.transaction().execute(async (trx) => {
-      await sql`select 1`.execute(trx);
-      holding();
-      await released;
-    });
-    await held;
+    const hold = await holdDepartments(handle);
     const before = ran.length;
     try {
       const { status, body } = await postGraphQL(app, { query: departmentsQuery });
       expect(status).toBe(504);
       expect(body.errors[0].extensions.code).toBe("REQUEST_TIMEOUT");
     } finally {
-      release();
-      await transaction;
+      await hold.release();
     }
     // A later request queues behind the dropped one: had that one run, it would be logged first.
     const after = await postGraphQL(app, { query: "{ fiscalYears(first: 1) { nodes { year } } }" });

@@ -8,6 +8,10 @@ import { createDatabase, type DatabaseHandle } from "../packages/server/src/db/d
 import { type App, createApp } from "../packages/server/src/yoga.ts";
 import { createReplicatedPair, type ReplicatedPair } from "./support/replication.ts";
 import { throwawayPostgresUnavailable } from "./support/throwaway-postgres.ts";
+import { until } from "./support/waits.ts";
+
+// A standby that starts, catches up or restarts can take a while on a busy machine.
+const replicationBound = 60_000;
 
 const unavailable = throwawayPostgresUnavailable();
 const query = "query Department { departments(first: 1) { nodes { nameEn } } }";
@@ -19,14 +23,6 @@ async function sql<T extends pg.QueryResultRow>(url: string, text: string, value
     return (await client.query<T>(text, values)).rows;
   } finally {
     await client.end();
-  }
-}
-
-async function until(condition: () => Promise<boolean> | boolean, what: string, bound = 60_000) {
-  const end = Date.now() + bound;
-  while (!(await condition())) {
-    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
@@ -69,13 +65,17 @@ describe.skipIf(unavailable)("read replicas (primary + streaming hot standby)", 
     } finally {
       await writer.close();
     }
-    await until(async () => {
-      try {
-        return Number((await sql<{ n: string }>(standbyUrl, "select count(*) as n from department"))[0]!.n) === 15;
-      } catch {
-        return false;
-      }
-    }, "the import reached the standby");
+    await until(
+      async () => {
+        try {
+          return Number((await sql<{ n: string }>(standbyUrl, "select count(*) as n from department"))[0]!.n) === 15;
+        } catch {
+          return false;
+        }
+      },
+      "the import reached the standby",
+      replicationBound,
+    );
   }, 180_000);
 
   afterAll(async () => {
@@ -86,7 +86,11 @@ describe.skipIf(unavailable)("read replicas (primary + streaming hot standby)", 
   it("reads through the standby, falls back to the primary when it is behind, then when it is down", async () => {
     const patient = await open(600_000);
     const strict = await open(300);
-    await until(() => patient.handle.replicas!()[0]?.state === "up" && strict.handle.replicas!()[0]?.state === "up", "both see the standby up");
+    await until(
+      () => patient.handle.replicas!()[0]?.state === "up" && strict.handle.replicas!()[0]?.state === "up",
+      "both see the standby up",
+      replicationBound,
+    );
     const before = await firstDepartment(patient.app);
     expect(await firstDepartment(strict.app)).toEqual(before);
     expect(await readiness(patient.app)).toEqual({ status: 200, body: { status: "ready", replicas: [expect.objectContaining({ state: "up" })] } });
@@ -98,17 +102,18 @@ describe.skipIf(unavailable)("read replicas (primary + streaming hot standby)", 
     await until(
       async () => (await sql<{ behind: boolean }>(standbyUrl, "select pg_last_wal_receive_lsn() > pg_last_wal_replay_lsn() as behind"))[0]!.behind,
       "the standby received the change without replaying it",
+      replicationBound,
     );
     expect((await firstDepartment(patient.app)).nameEn).toBe(before.nameEn);
 
     // The strict app sees the standby behind (more than 300 ms of unreplayed WAL) and reads the primary.
-    await until(() => strict.handle.replicas!()[0]?.state === "behind", "the strict app sees the standby behind");
+    await until(() => strict.handle.replicas!()[0]?.state === "behind", "the strict app sees the standby behind", replicationBound);
     expect((await firstDepartment(strict.app)).nameEn).toBe(`${before.nameEn} (renamed)`);
     expect((await readiness(strict.app)).body.replicas).toEqual([expect.objectContaining({ state: "behind" })]);
 
     // Replay resumes: the standby catches up and serves again.
     await sql(standbyUrl, "select pg_wal_replay_resume()");
-    await until(() => strict.handle.replicas!()[0]?.state === "up", "the standby is up again");
+    await until(() => strict.handle.replicas!()[0]?.state === "up", "the standby is up again", replicationBound);
     expect((await firstDepartment(patient.app)).nameEn).toBe(`${before.nameEn} (renamed)`);
 
     // The standby crashes: queries keep answering from the primary, /readyz stays 200 and says so.
@@ -119,7 +124,7 @@ describe.skipIf(unavailable)("read replicas (primary + streaming hot standby)", 
 
     // Back up: the check finds it and reads return to it.
     pair.standby.start();
-    await until(() => patient.handle.replicas!()[0]?.state === "up", "the restarted standby is up");
+    await until(() => patient.handle.replicas!()[0]?.state === "up", "the restarted standby is up", replicationBound);
     expect((await firstDepartment(patient.app)).nameEn).toBe(`${before.nameEn} (renamed)`);
   });
 });

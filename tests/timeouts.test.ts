@@ -1,62 +1,16 @@
 // Time limits with real waits, no mocks: a table lock (or, on PGlite, a held transaction on
 // its single connection) makes the database wait, and the limits must answer for it.
-import { sql } from "kysely";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase, type DatabaseHandle } from "../packages/server/src/db/database.ts";
 import { createApp } from "../packages/server/src/yoga.ts";
 import type { Json } from "./support/app.ts";
 import { postGraphQL, startTestApp, type TestApp } from "./support/app.ts";
 import { engines } from "./support/databases.ts";
+import { holdDepartments, until } from "./support/waits.ts";
 
 const query = "{ departments(first: 1) { nodes { name } } }";
 
 const ask = (app: Parameters<typeof postGraphQL>[0]) => postGraphQL(app, { query });
-
-/** Holds the department table until release(): another session's lock, or PGlite's only connection. */
-async function holdDepartments(t: TestApp): Promise<{ release: () => Promise<void> }> {
-  if (t.database.kind === "postgres") {
-    const client = new pg.Client({ connectionString: t.database.url });
-    await client.connect();
-    await client.query("begin");
-    await client.query("lock table department in access exclusive mode");
-    return {
-      release: async () => {
-        await client.query("rollback");
-        await client.end();
-      },
-    };
-  }
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  let locked!: () => void;
-  const isLocked = new Promise<void>((resolve) => {
-    locked = resolve;
-  });
-  const transaction = t.database.db.transaction().execute(async (trx) => {
-    await sql`lock table department in access exclusive mode`.execute(trx);
-    locked();
-    await released;
-  });
-  await isLocked;
-  return {
-    release: async () => {
-      release();
-      await transaction;
-    },
-  };
-}
-
-/** Waits (bounded) until `condition` holds; for ordering events, not for measuring time. */
-async function until(condition: () => boolean | Promise<boolean>, what: string, bound = 20_000) {
-  const end = Date.now() + bound;
-  while (!(await condition())) {
-    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe.each(engines())("time limits on %s", (kind) => {
   let t: TestApp;
@@ -66,7 +20,7 @@ describe.each(engines())("time limits on %s", (kind) => {
   afterAll(() => t?.close());
 
   it("answers REQUEST_TIMEOUT when the request's time budget runs out, then serves again", async () => {
-    const hold = await holdDepartments(t);
+    const hold = await holdDepartments(t.database);
     try {
       const { status, body } = await ask(t.app);
       expect(status).toBe(504);
@@ -98,7 +52,7 @@ describe.runIf(engines().includes("postgres"))("database time and pool limits on
 
   it("cancels a statement over statement_timeout and answers REQUEST_TIMEOUT", async () => {
     const { app } = await appOver({ statementTimeoutMs: 200, poolSize: 2, connectionTimeoutMs: 5_000 });
-    const hold = await holdDepartments(t);
+    const hold = await holdDepartments(t.database);
     try {
       const { status, body } = await ask(app);
       expect(status).toBe(504);
@@ -120,7 +74,7 @@ describe.runIf(engines().includes("postgres"))("database time and pool limits on
 
   it("fails only the requests that waited longer than the connection timeout, with SERVICE_UNAVAILABLE", async () => {
     const { app, handle } = await appOver({ poolSize: 2, connectionTimeoutMs: 300 });
-    const hold = await holdDepartments(t);
+    const hold = await holdDepartments(t.database);
     const settled: Array<{ status: number; body: Json }> = [];
     const requests = Array.from({ length: 6 }, () => ask(app).then((r) => settled.push(r)));
     try {
