@@ -14,6 +14,7 @@ import { errorModelPlugin, logWhenSent } from "./http/error-model-plugin.ts";
 import { graphiqlAssetsPlugin, renderGraphiQLPage } from "./http/graphiql.ts";
 import { graphiqlExampleTabs } from "./http/graphiql-examples.ts";
 import { queryLimitsPlugin } from "./http/query-limits-plugin.ts";
+import { requestBodyLimitPlugin } from "./http/request-body-limit.ts";
 import { requestIdPlugin } from "./http/request-id.ts";
 import { stringArgumentsPlugin } from "./http/string-arguments-plugin.ts";
 import { timeBudgetPlugin } from "./http/time-budget-plugin.ts";
@@ -135,7 +136,8 @@ export function createApp(options: AppOptions): App {
     // Batching is refused (errorModelPlugin): no client of ours batches, and one request = one cost.
     batching: false,
     multipart: false,
-    maxRequestBodySize: maxRequestBodyBytes,
+    // Enforced by requestBodyLimitPlugin, which skips yoga's per-request stream when Content-Length decides.
+    maxRequestBodySize: false,
     logging: false,
     cors: false,
     ...(trusted || options.knownDocuments ? { extraParamNames: [documentIdParameter] } : {}),
@@ -156,6 +158,7 @@ export function createApp(options: AppOptions): App {
     },
     plugins: [
       requestIdPlugin(),
+      requestBodyLimitPlugin(maxRequestBodyBytes),
       corsPlugin(options.delivery?.cors ?? { origins: "*", maxAgeSeconds: defaultCorsMaxAgeSeconds }),
       ...(graphiql ? [graphiqlAssetsPlugin()] : []),
       availabilityPlugin({ database, isPrepared: options.isPrepared ?? (() => true) }),

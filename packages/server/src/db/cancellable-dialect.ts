@@ -13,7 +13,7 @@ import { currentRequestScope, RequestCancelledError, type RequestScope } from ".
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function checkScope(): void {
-  if (currentRequestScope()?.signal.aborted) throw new RequestCancelledError();
+  if (currentRequestScope()?.aborted) throw new RequestCancelledError();
 }
 
 class CancellableConnection implements DatabaseConnection {
@@ -101,7 +101,7 @@ export function trackingPool(pool: pg.Pool) {
       const client = await pool.connect();
       const pid = (client as unknown as { processID?: number }).processID;
       if (!scope || pid === undefined) return client;
-      if (scope.signal.aborted) {
+      if (scope.aborted) {
         client.release();
         throw new RequestCancelledError();
       }

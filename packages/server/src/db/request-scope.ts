@@ -12,10 +12,11 @@ export class RequestCancelledError extends Error {
   }
 }
 
-export interface RequestScope {
-  readonly signal: AbortSignal;
+export class RequestScope {
+  /** Set when the request ran out of time: its statements not yet sent are refused. */
+  aborted = false;
   /** Backend pids of PostgreSQL connections this request holds right now. */
-  readonly backends: Set<number>;
+  readonly backends = new Set<number>();
 }
 
 const storage = new AsyncLocalStorage<RequestScope>();
@@ -24,8 +25,7 @@ export function currentRequestScope(): RequestScope | undefined {
   return storage.getStore();
 }
 
-/** Runs `work` (and every statement it sends) in a scope that `signal` aborts. */
-export function runInRequestScope<T>(signal: AbortSignal, work: () => T): { result: T; scope: RequestScope } {
-  const scope: RequestScope = { signal, backends: new Set() };
-  return { result: storage.run(scope, work), scope };
+/** Runs `work` (and every statement it sends) in `scope`. */
+export function runInRequestScope<T>(scope: RequestScope, work: () => T): T {
+  return storage.run(scope, work);
 }

@@ -10,7 +10,7 @@
 // - Bodies above the threshold are compressed (brotli or gzip, by Accept-Encoding); the
 //   serialized body and its compressed forms are kept with an in-memory cached answer, so a hit
 //   is neither serialized nor compressed again.
-import { createHash } from "node:crypto";
+import { createHash, hash } from "node:crypto";
 import type { ExecutionResult } from "graphql";
 import { type GraphQLParams, type Plugin, processRegularResult } from "graphql-yoga";
 import { compress, type Encoding, isCompressible, negotiateEncoding } from "./compression.ts";
@@ -29,6 +29,21 @@ export interface HttpCacheOptions {
 }
 
 export const responseCacheHeader = "x-response-cache";
+
+const utf8 = new TextEncoder();
+
+/** The path of a request URL, without building a URL object (this runs on every response). */
+export function pathnameOf(url: string): string {
+  const scheme = url.indexOf("://");
+  const start = scheme < 0 ? 0 : url.indexOf("/", scheme + 3);
+  if (start < 0) return "/";
+  let end = url.length;
+  for (const mark of ["?", "#"]) {
+    const at = url.indexOf(mark, start);
+    if (at >= 0 && at < end) end = at;
+  }
+  return url.slice(start, end);
+}
 
 /** Adds names to a Vary header without repeating any. */
 export function appendVary(headers: Headers, ...names: string[]): void {
@@ -187,7 +202,7 @@ export function httpCachePlugin(options: HttpCacheOptions, keys: RequestKeys, gr
       let data = serialized.get(single.data);
       if (!data) {
         const json = dataJsonFromStore.get(single.data) ?? JSON.stringify(single.data);
-        data = { json, etag: `W/"${version}-${createHash("sha1").update(json).digest("base64url")}"` };
+        data = { json, etag: `W/"${version}-${hash("sha1", json, "base64url")}"` };
         serialized.set(single.data, data);
       }
       // The yoga response cache adds ETag and Last-Modified headers of its own (extensions.http); ours replace them.
@@ -202,7 +217,7 @@ export function httpCachePlugin(options: HttpCacheOptions, keys: RequestKeys, gr
       rememberEtag(key, answer.etag);
       state.answer = answer;
       // The answer's bytes are made once and kept with it: a hit is neither serialized nor encoded again.
-      answer.bytes ??= new Uint8Array(Buffer.from(answer.body));
+      answer.bytes ??= utf8.encode(answer.body);
       const bytes = answer.bytes;
       const mediaType = resultProcessor === processRegularResult ? regularMediaType(request) : undefined;
       if (mediaType) {
@@ -215,7 +230,7 @@ export function httpCachePlugin(options: HttpCacheOptions, keys: RequestKeys, gr
     },
     async onResponse({ request, response, setResponse, fetchAPI }) {
       const state = states.get(request);
-      const isGraphQL = new URL(request.url, "http://localhost").pathname === graphqlEndpoint;
+      const isGraphQL = pathnameOf(request.url) === graphqlEndpoint;
       if (isGraphQL && request.method !== "OPTIONS") appendVary(response.headers, "Accept", "Accept-Encoding");
       if (state?.cache) response.headers.set(responseCacheHeader, state.cache);
       const etag = state?.notModified ?? (response.status === 200 ? state?.answer?.etag : undefined);

@@ -6,8 +6,6 @@ import {
   type ExecutionArgs,
   type GraphQLError,
   type GraphQLSchema,
-  getOperationAST,
-  getVariableValues,
   NoSchemaIntrospectionCustomRule,
   type ParseOptions,
   parse,
@@ -16,6 +14,7 @@ import {
 import { isAsyncIterable, type Plugin } from "graphql-yoga";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../data/pagination.ts";
 import { limitExceededError } from "../graphql/errors.ts";
+import { operationVariables } from "../graphql/operation-variables.ts";
 import { QueryCostCalculator } from "../graphql/query-cost.ts";
 import { countTokens, databaseWorkWeights, measureOperations, type QueryLimits, selectionNesting } from "../graphql/query-limits.ts";
 
@@ -102,16 +101,21 @@ function shapeLimitErrors(document: DocumentNode, limits: QueryLimits): GraphQLE
   return errors;
 }
 
+const costKey = Symbol("query cost");
+
 /**
  * The cost of the operation about to run with its coerced variables; undefined when it cannot
  * be priced (no such operation, or invalid variables, which execution reports precisely).
  */
 function operationCost(calculator: QueryCostCalculator, args: ExecutionArgs, limits: QueryLimits): QueryCostReport | undefined {
-  const operation = getOperationAST(args.document, args.operationName);
-  if (!operation) return undefined;
-  const coerced = getVariableValues(args.schema, operation.variableDefinitions ?? [], (args.variableValues ?? {}) as Record<string, unknown>);
-  if (coerced.errors) return undefined;
-  return { requestedQueryCost: calculator.operationCost(args.document, operation, coerced.coerced), limit: limits.maxCost };
+  const { operation, coerced, derived } = operationVariables(args.schema, args.document, args.operationName, args.variableValues);
+  if (!operation || !coerced) return undefined;
+  let cost = derived.get(costKey) as QueryCostReport | undefined;
+  if (!cost) {
+    cost = { requestedQueryCost: calculator.operationCost(args.document, operation, coerced), limit: limits.maxCost };
+    derived.set(costKey, cost);
+  }
+  return cost;
 }
 
 function costLimitError(cost: QueryCostReport): GraphQLError {

@@ -4,7 +4,7 @@
 // ones running on PostgreSQL are cancelled (db/cancellable-dialect.ts).
 import type { ExecutionResult } from "graphql";
 import type { Plugin } from "graphql-yoga";
-import { type RequestScope, runInRequestScope } from "../db/request-scope.ts";
+import { RequestScope, runInRequestScope } from "../db/request-scope.ts";
 import { requestTimeoutError } from "../graphql/errors.ts";
 import { requestInfo } from "./request-id.ts";
 
@@ -15,6 +15,10 @@ export interface TimeBudgetOptions {
   onCancelError?: (error: unknown) => void;
 }
 
+function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as PromiseLike<T> | undefined)?.then === "function";
+}
+
 export function timeBudgetPlugin(budgetMs: number, options: TimeBudgetOptions = {}): Plugin {
   return {
     onExecute({ args, executeFn, setExecuteFn }) {
@@ -23,24 +27,29 @@ export function timeBudgetPlugin(budgetMs: number, options: TimeBudgetOptions = 
       const timedOut = (): ExecutionResult => ({
         errors: [requestTimeoutError(`The request took longer than its time budget of ${budgetMs} ms`)],
       });
-      setExecuteFn(async (executionArgs) => {
+      setExecuteFn((executionArgs) => {
         const remaining = budgetMs - (performance.now() - startedAt);
         if (remaining <= 0) return timedOut();
-        const controller = new AbortController();
-        const { result, scope } = runInRequestScope(controller.signal, () => executeFn(executionArgs));
-        let timer: NodeJS.Timeout | undefined;
-        const deadline = new Promise<ExecutionResult>((resolve) => {
-          timer = setTimeout(() => {
-            controller.abort();
+        const scope = new RequestScope();
+        const result = runInRequestScope(scope, () => executeFn(executionArgs));
+        if (!isPromiseLike(result)) return result;
+        return new Promise<ExecutionResult>((resolve, reject) => {
+          const timer = setTimeout(() => {
+            scope.aborted = true;
             options.cancel?.(scope).catch((error: unknown) => options.onCancelError?.(error));
             resolve(timedOut());
           }, remaining);
+          result.then(
+            (value) => {
+              clearTimeout(timer);
+              resolve(value);
+            },
+            (error: unknown) => {
+              clearTimeout(timer);
+              reject(error);
+            },
+          );
         });
-        try {
-          return await Promise.race([Promise.resolve(result), deadline]);
-        } finally {
-          clearTimeout(timer);
-        }
       });
     },
   };
