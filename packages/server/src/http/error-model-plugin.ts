@@ -5,7 +5,7 @@
 import { type ExecutionResult, GraphQLError } from "graphql";
 import { type GraphQLParams, isAsyncIterable, type Plugin, processRegularResult } from "graphql-yoga";
 import { type ErrorCode, requestError } from "../graphql/errors.ts";
-import { requestInfo } from "./request-id.ts";
+import { requestInfo, requestSlot } from "./request-id.ts";
 import { validationHint } from "./validation-hints.ts";
 
 export interface ErrorModelOptions {
@@ -24,7 +24,7 @@ export function logWhenSent(error: GraphQLError, cause: unknown): GraphQLError {
   return error;
 }
 
-const paramsByRequest = new WeakMap<Request, GraphQLParams>();
+const paramsByRequest = requestSlot<GraphQLParams>("request params");
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 const suggestion = /\s*Did you mean .*\?$/s;
 const acceptedPostTypes = ["application/json", "application/graphql-response+json", "application/graphql+json", "application/graphql"];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { matchesIfNoneMatch, pathnameOf } from "./http-cache.ts";
+import { appendVary, matchesIfNoneMatch, pathnameOf } from "./http-cache.ts";
 
 describe("pathnameOf", () => {
   it("reads the path of absolute and relative URLs as URL does", () => {
@@ -24,5 +24,15 @@ describe("matchesIfNoneMatch", () => {
     expect(matchesIfNoneMatch("*", 'W/"2-abc"')).toBe(true);
     expect(matchesIfNoneMatch('W/"2-abd"', 'W/"2-abc"')).toBe(false);
     expect(matchesIfNoneMatch(null, 'W/"2-abc"')).toBe(false);
+  });
+});
+
+describe("appendVary", () => {
+  it("adds names once, keeping what is there, whatever their case", () => {
+    const headers = new Headers();
+    appendVary(headers, "Accept", "Accept-Encoding");
+    expect(headers.get("vary")).toBe("Accept, Accept-Encoding");
+    appendVary(headers, "accept-encoding", "Origin");
+    expect(headers.get("vary")).toBe("Accept, Accept-Encoding, Origin");
   });
 });

@@ -15,6 +15,7 @@ import type { ExecutionResult } from "graphql";
 import { type GraphQLParams, type Plugin, processRegularResult } from "graphql-yoga";
 import { compress, type Encoding, isCompressible, negotiateEncoding } from "./compression.ts";
 import type { DataVersion } from "./data-version.ts";
+import { requestSlot } from "./request-id.ts";
 import { dataJsonFromStore } from "./response-cache-store.ts";
 
 export interface HttpCacheOptions {
@@ -29,8 +30,6 @@ export interface HttpCacheOptions {
 }
 
 export const responseCacheHeader = "x-response-cache";
-
-const utf8 = new TextEncoder();
 
 /** The path of a request URL, without building a URL object (this runs on every response). */
 export function pathnameOf(url: string): string {
@@ -47,7 +46,13 @@ export function pathnameOf(url: string): string {
 
 /** Adds names to a Vary header without repeating any. */
 export function appendVary(headers: Headers, ...names: string[]): void {
-  const present = (headers.get("vary") ?? "")
+  const current = headers.get("vary");
+  // Most responses: no Vary yet (every response of the endpoint comes through here).
+  if (!current) {
+    headers.set("vary", names.join(", "));
+    return;
+  }
+  const present = current
     .split(",")
     .map((v) => v.trim())
     .filter(Boolean);
@@ -65,10 +70,20 @@ export function matchesIfNoneMatch(header: string | null, etag: string): boolean
 }
 
 interface SerializedAnswer {
-  body: string;
+  /** The UTF-8 body, made once per answer: encoding JSON with Japanese text is a large part of a response's cost. */
+  bytes: Uint8Array<ArrayBuffer>;
   etag: string;
-  bytes?: Uint8Array<ArrayBuffer>;
   encoded: Partial<Record<Encoding, Promise<Uint8Array<ArrayBuffer>>>>;
+}
+
+const dataPrefix = Buffer.from('{"data":');
+const plainSuffix = Buffer.from("}");
+
+/** `{"data":…}` or `{"data":…,"extensions":…}` from the data's bytes, without building the body as a string. */
+function answerBytes(dataBytes: Buffer, extensions: Record<string, unknown> | undefined): Uint8Array<ArrayBuffer> {
+  const suffix = extensions ? Buffer.from(`,"extensions":${JSON.stringify(extensions)}}`) : plainSuffix;
+  // Buffer.concat returns a Buffer over an ArrayBuffer of its own (never a SharedArrayBuffer).
+  return Buffer.concat([dataPrefix, dataBytes, suffix]) as Uint8Array<ArrayBuffer>;
 }
 
 function encodedHeaders(headers: Headers, encoding: Encoding, body: Uint8Array): Headers {
@@ -83,9 +98,9 @@ function encodedHeaders(headers: Headers, encoding: Encoding, body: Uint8Array):
  * chooses it (plugins/use-result-processor.ts: the last match of the Accept list, read in
  * reverse, against application/graphql-response+json then application/json).
  */
-function regularMediaType(request: Request): string | undefined {
+function mediaTypeFor(acceptHeader: string): string | undefined {
   const asked: string[] = [];
-  for (const accept of (request.headers.get("accept") || "*/*").replace(/\s/g, "").toLowerCase().split(",")) {
+  for (const accept of acceptHeader.replace(/\s/g, "").toLowerCase().split(",")) {
     const [mediaType, ...parameters] = accept.split(";");
     if (mediaType === undefined) continue;
     const charset = parameters.find((p) => p.includes("charset=")) || "charset=utf-8";
@@ -102,8 +117,20 @@ function regularMediaType(request: Request): string | undefined {
   return chosen;
 }
 
+// Clients send a handful of distinct Accept headers; each is read once.
+const mediaTypeByAccept = new Map<string, string | undefined>();
+
+function regularMediaType(request: Request): string | undefined {
+  const accept = request.headers.get("accept") || "*/*";
+  if (mediaTypeByAccept.has(accept)) return mediaTypeByAccept.get(accept);
+  const mediaType = mediaTypeFor(accept);
+  if (mediaTypeByAccept.size >= 100) mediaTypeByAccept.clear();
+  mediaTypeByAccept.set(accept, mediaType);
+  return mediaType;
+}
+
 interface SerializedData {
-  json: string;
+  bytes: Buffer;
   etag: string;
   /** The answer without extensions (a cache hit's), kept with its compressed forms. */
   plain?: SerializedAnswer;
@@ -131,8 +158,8 @@ export interface RequestKeys {
 }
 
 export function requestKeys(dataVersion: DataVersion, schemaId: string): RequestKeys {
-  const pending = new WeakMap<Request, Promise<string | undefined>>();
-  const resolved = new WeakMap<Request, { key: string; version: string }>();
+  const pending = requestSlot<Promise<string | undefined>>("request cache key");
+  const resolved = requestSlot<{ key: string; version: string }>("resolved cache key");
   return {
     keyFor(request, params) {
       let key = pending.get(request);
@@ -156,7 +183,7 @@ export function requestKeys(dataVersion: DataVersion, schemaId: string): Request
 }
 
 export function httpCachePlugin(options: HttpCacheOptions, keys: RequestKeys, graphqlEndpoint: string, responseCacheOn: boolean): Plugin {
-  const states = new WeakMap<Request, RequestState>();
+  const states = requestSlot<RequestState>("http cache state");
   const stateOf = (request: Request) => {
     let state = states.get(request);
     if (!state) {
@@ -201,31 +228,29 @@ export function httpCachePlugin(options: HttpCacheOptions, keys: RequestKeys, gr
       // kept in the cache, so the two bodies differ yet mean the same (hence a weak ETag).
       let data = serialized.get(single.data);
       if (!data) {
-        const json = dataJsonFromStore.get(single.data) ?? JSON.stringify(single.data);
-        data = { json, etag: `W/"${version}-${hash("sha1", json, "base64url")}"` };
+        const bytes = Buffer.from(dataJsonFromStore.get(single.data) ?? JSON.stringify(single.data));
+        data = { bytes, etag: `W/"${version}-${hash("sha1", bytes, "base64url")}"` };
         serialized.set(single.data, data);
       }
       // The yoga response cache adds ETag and Last-Modified headers of its own (extensions.http); ours replace them.
       const { http: _http, ...extensions } = single.extensions ?? {};
       let answer: SerializedAnswer;
       if (Object.keys(extensions).length === 0) {
-        data.plain ??= { body: `{"data":${data.json}}`, etag: data.etag, encoded: {} };
+        // Kept with the data: a hit is neither serialized nor encoded again.
+        data.plain ??= { bytes: answerBytes(data.bytes, undefined), etag: data.etag, encoded: {} };
         answer = data.plain;
       } else {
-        answer = { body: `{"data":${data.json},"extensions":${JSON.stringify(extensions)}}`, etag: data.etag, encoded: {} };
+        answer = { bytes: answerBytes(data.bytes, extensions), etag: data.etag, encoded: {} };
       }
       rememberEtag(key, answer.etag);
       state.answer = answer;
-      // The answer's bytes are made once and kept with it: a hit is neither serialized nor encoded again.
-      answer.bytes ??= utf8.encode(answer.body);
       const bytes = answer.bytes;
       const mediaType = resultProcessor === processRegularResult ? regularMediaType(request) : undefined;
       if (mediaType) {
         const contentType = `${mediaType}; charset=utf-8`;
         setResultProcessor((_result, fetchAPI) => new fetchAPI.Response(bytes, { status: 200, headers: { "content-type": contentType } }), mediaType);
       } else {
-        const body = answer.body;
-        setResult({ ...single, stringify: () => body } as ExecutionResult);
+        setResult({ ...single, stringify: () => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString() } as ExecutionResult);
       }
     },
     async onResponse({ request, response, setResponse, fetchAPI }) {
@@ -257,7 +282,7 @@ export function httpCachePlugin(options: HttpCacheOptions, keys: RequestKeys, gr
       const answer = response.status === 200 ? state?.answer : undefined;
       const replace = (body: Uint8Array<ArrayBuffer>, headers: Headers) =>
         setResponse(new fetchAPI.Response(body, { status: response.status, statusText: response.statusText, headers }));
-      if (answer?.bytes) {
+      if (answer) {
         if (!encoding || threshold === false || answer.bytes.byteLength < threshold) return;
         answer.encoded[encoding] ??= compress(answer.bytes, encoding).then((buffer) => new Uint8Array(buffer));
         const encoded = await answer.encoded[encoding];

@@ -6,7 +6,7 @@ import { type DocumentNode, type ExecutionResult, getOperationAST } from "graphq
 import { isAsyncIterable, type Plugin } from "graphql-yoga";
 import { measureOperations } from "../graphql/query-limits.ts";
 import { responseCacheHeader } from "../http/http-cache.ts";
-import { requestInfo } from "../http/request-id.ts";
+import { requestInfo, requestSlot } from "../http/request-id.ts";
 
 export type Outcome = "success" | "partial" | "error";
 
@@ -67,7 +67,7 @@ function costOf(result: ExecutionResult): number | undefined {
 
 /** Observes requests to the GraphQL endpoint (not /healthz, /metrics or GraphiQL's assets). */
 export function requestFactsPlugin(observers: RequestObserver[], graphqlPath = "/graphql"): Plugin {
-  const gatherings = new WeakMap<Request, Gathering>();
+  const gatherings = requestSlot<Gathering>("request facts");
   return {
     onRequest({ request, url }) {
       if (url.pathname !== graphqlPath) return;
