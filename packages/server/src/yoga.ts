@@ -158,7 +158,6 @@ export function createApp(options: AppOptions): App {
     },
     plugins: [
       requestIdPlugin(),
-      requestBodyLimitPlugin(maxRequestBodyBytes),
       corsPlugin(options.delivery?.cors ?? { origins: "*", maxAgeSeconds: defaultCorsMaxAgeSeconds }),
       ...(graphiql ? [graphiqlAssetsPlugin()] : []),
       availabilityPlugin({ database, isPrepared: options.isPrepared ?? (() => true) }),
@@ -167,6 +166,8 @@ export function createApp(options: AppOptions): App {
         maxRequestBodyBytes,
         logError,
       }),
+      // After the error model: it wraps the strict body reader, so that a streamed body is counted as it is read.
+      requestBodyLimitPlugin(maxRequestBodyBytes),
       ...(trusted ? [trustedDocumentsPlugin(trusted)] : options.knownDocuments ? [knownDocumentsPlugin(options.knownDocuments)] : []),
       stringArgumentsPlugin(),
       // Sets the execute function first: the response cache and the time budget wrap it (set

@@ -9,6 +9,8 @@ import type { DatabaseHandle } from "../db/database.ts";
 export interface DataVersion {
   /** The current version ("<counter>.<latest migration>"), or undefined when it cannot be read (database down or not migrated): then nothing is cached. */
   current(): Promise<string | undefined>;
+  /** The version when it was read less than maxAgeMs ago (most requests): no promise, no wait. */
+  fresh(): { version: string | undefined } | undefined;
 }
 
 export const defaultDataVersionMaxAgeMs = 1_000;
@@ -34,6 +36,7 @@ export function dataVersionOf(database: DatabaseHandle, maxAgeMs = defaultDataVe
     return value;
   };
   return {
+    fresh: () => (performance.now() - readAt < maxAgeMs ? { version: value } : undefined),
     current() {
       if (performance.now() - readAt < maxAgeMs) return Promise.resolve(value);
       reading ??= read().finally(() => {

@@ -38,7 +38,7 @@ function badRequest(message: string): GraphQLError {
 }
 
 /** Strict reading of the body: invalid UTF-8 is refused instead of silently replaced by U+FFFD. */
-async function strictBody(request: Request, create: (body: string) => Request): Promise<Request> {
+async function strictBody(request: Request): Promise<Request> {
   let bytes: ArrayBuffer;
   try {
     bytes = await request.arrayBuffer();
@@ -46,11 +46,23 @@ async function strictBody(request: Request, create: (body: string) => Request): 
     if (error instanceof GraphQLError) throw error; // the body size limit
     throw badRequest("The request body could not be read completely; send it again.");
   }
+  let text: string;
   try {
-    return create(strictUtf8.decode(bytes));
+    text = strictUtf8.decode(bytes);
   } catch {
     throw badRequest("The request body is not valid UTF-8; encode the JSON body as UTF-8.");
   }
+  // yoga's body parsers (JSON, application/graphql, form) read the body with text() or json()
+  // only: the decoded text is handed to them as is, not through a new Request (headers copied,
+  // the body encoded into a stream again) on every request.
+  const decoded: Pick<Request, "url" | "method" | "headers" | "text" | "json"> = {
+    url: request.url,
+    method: request.method,
+    headers: request.headers,
+    text: async () => text,
+    json: async () => JSON.parse(text),
+  };
+  return decoded as Request;
 }
 
 function operationResolutionMessage(params: GraphQLParams | undefined): string {
@@ -123,7 +135,7 @@ function refuseUnsupportedMediaType(request: Request, hasParser: boolean) {
 type RequestParser = NonNullable<Parameters<NonNullable<Plugin["onRequestParse"]>>[0]["requestParser"]>;
 
 /** yoga's request parser behind strict checks: percent-encoding of GET, UTF-8 of bodies, readable variables. */
-function strictRequestParser(parser: RequestParser, method: string, fetchAPI: { Request: typeof Request }): RequestParser {
+function strictRequestParser(parser: RequestParser, method: string): RequestParser {
   return async (incoming) => {
     let readable = incoming;
     if (method === "GET") {
@@ -133,7 +145,7 @@ function strictRequestParser(parser: RequestParser, method: string, fetchAPI: { 
         throw badRequest("The query string is not valid percent-encoded UTF-8; encode query, variables and operationName with encodeURIComponent.");
       }
     } else if (incoming.body) {
-      readable = await strictBody(incoming, (body) => new fetchAPI.Request(incoming.url, { method, headers: incoming.headers, body }));
+      readable = await strictBody(incoming);
     }
     try {
       return await parser(readable);
@@ -159,10 +171,10 @@ function notAcceptableResult(): ExecutionResult {
 
 export function errorModelPlugin(options: ErrorModelOptions): Plugin {
   return {
-    onRequestParse({ request, requestParser, setRequestParser, fetchAPI }) {
+    onRequestParse({ request, requestParser, setRequestParser }) {
       refuseUnsupportedMediaType(request, requestParser !== undefined);
       if (!requestParser) return;
-      setRequestParser(strictRequestParser(requestParser, request.method, fetchAPI));
+      setRequestParser(strictRequestParser(requestParser, request.method));
       return {
         onRequestParseDone({ requestParserResult }) {
           if (Array.isArray(requestParserResult)) {

@@ -148,9 +148,11 @@ const servedFromCache = Symbol.for("servedFromResponseCache");
 const notModifiedResult: ExecutionResult = { data: {} };
 const knownEtagsLimit = 10_000;
 
+type KeyParams = { query?: string | undefined; operationName?: string | undefined; variables?: unknown };
+
 export interface RequestKeys {
   /** The request's cache key, or undefined when its answer must not be cached (data version unknown, no document). */
-  keyFor(request: Request, params: { query?: string | undefined; operationName?: string | undefined; variables?: unknown }): Promise<string | undefined>;
+  keyFor(request: Request, params: KeyParams): string | undefined | Promise<string | undefined>;
   /** The key computed for this request, once keyFor has resolved. */
   resolvedKey(request: Request): string | undefined;
   /** The data version part of an ETag, for this request. */
@@ -159,22 +161,26 @@ export interface RequestKeys {
 
 export function requestKeys(dataVersion: DataVersion, schemaId: string): RequestKeys {
   const pending = requestSlot<Promise<string | undefined>>("request cache key");
-  const resolved = requestSlot<{ key: string; version: string }>("resolved cache key");
+  const resolved = requestSlot<{ key: string; version: string } | undefined>("resolved cache key");
+  const keyOf = (request: Request, params: KeyParams, version: string | undefined): string | undefined => {
+    if (version === undefined || !params.query) return undefined;
+    const variables = params.variables === undefined || params.variables === null ? "" : JSON.stringify(params.variables);
+    const key = createHash("sha256")
+      .update(`${schemaId}\0${version}\0${params.operationName ?? ""}\0${params.query}\0${variables}`)
+      .digest("base64url");
+    resolved.set(request, { key, version: version.split(".")[0]! });
+    return key;
+  };
   return {
     keyFor(request, params) {
-      let key = pending.get(request);
-      if (!key) {
-        key = dataVersion.current().then((version) => {
-          if (version === undefined || !params.query) return undefined;
-          const variables = params.variables === undefined || params.variables === null ? "" : JSON.stringify(params.variables);
-          const key = createHash("sha256")
-            .update(`${schemaId}\0${version}\0${params.operationName ?? ""}\0${params.query}\0${variables}`)
-            .digest("base64url");
-          resolved.set(request, { key, version: version.split(".")[0]! });
-          return key;
-        });
-        pending.set(request, key);
-      }
+      const known = resolved.get(request);
+      if (known) return known.key;
+      const waiting = pending.get(request);
+      if (waiting) return waiting;
+      const fresh = dataVersion.fresh();
+      if (fresh) return keyOf(request, params, fresh.version);
+      const key = dataVersion.current().then((version) => keyOf(request, params, version));
+      pending.set(request, key);
       return key;
     },
     resolvedKey: (request) => resolved.get(request)?.key,
@@ -207,14 +213,18 @@ export function httpCachePlugin(options: HttpCacheOptions, keys: RequestKeys, gr
       : "no-store";
 
   return {
-    async onParams({ params, request, setResult }) {
-      const key = await keys.keyFor(request, params as GraphQLParams);
-      if (!key) return;
-      const known = knownEtags.get(key);
-      if (known && matchesIfNoneMatch(request.headers.get("if-none-match"), known)) {
-        stateOf(request).notModified = known;
-        setResult(notModifiedResult);
-      }
+    onParams({ params, request, setResult }) {
+      const answerNotModified = (key: string | undefined) => {
+        const known = key === undefined ? undefined : knownEtags.get(key);
+        if (known && matchesIfNoneMatch(request.headers.get("if-none-match"), known)) {
+          stateOf(request).notModified = known;
+          setResult(notModifiedResult);
+        }
+      };
+      // Synchronous while the data version is fresh: no promise in the request's path.
+      const key = keys.keyFor(request, params as GraphQLParams);
+      if (typeof key === "object") return key.then(answerNotModified);
+      answerNotModified(key);
     },
     onResultProcess({ request, result, setResult, resultProcessor, setResultProcessor }) {
       if (result === notModifiedResult || Array.isArray(result) || Symbol.asyncIterator in result) return;
