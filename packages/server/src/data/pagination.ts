@@ -1,7 +1,8 @@
 // Keyset pagination for every connection, batched over many parents in one statement:
 // rows are numbered per parent by the requested order, the cursor is the last row's order
 // values, and totals are counted over the filtered set, not the page.
-import { type QueryExecutorProvider, type RawBuilder, type SelectQueryBuilder, sql } from "kysely";
+import { type QueryExecutorProvider, type QueryResult, type RawBuilder, type SelectQueryBuilder, sql } from "kysely";
+import { preparedStatement } from "../db/database.ts";
 import { QueryInputError } from "./query-input.ts";
 
 export const MAX_PAGE_SIZE = 100;
@@ -242,10 +243,13 @@ async function loadRootPage<Row, DB, TB extends keyof DB>(
   const counted = (query.countBase ?? query.base).clearSelect().select(sql`1`.as("one"));
   const shared = query.shared ? sql`with ${sql.id(query.shared.name)} as materialized (${query.shared.query}) ` : sql``;
   const result = await withCursorValues(query.args, () =>
-    sql<PageRow<Row>>`
+    executePrepared(
+      query.db,
+      sql<PageRow<Row>>`
     ${shared}select t.${sql.ref(TOTAL)}, p.*
     from (${query.args.countTotal === false ? sql`select 0 as ${sql.ref(TOTAL)}` : sql`select count(*)::int as ${sql.ref(TOTAL)} from (${counted}) c`}) t
-    left join lateral (${paged}) p on true`.execute(query.db),
+    left join lateral (${paged}) p on true`,
+    ),
   );
   const total = result.rows[0]?.[TOTAL] ?? 0;
   const rows = result.rows.filter((row) => row[orderColumn(0)] !== undefined && row[orderColumn(0)] !== null);
@@ -286,6 +290,17 @@ function toPage<Row>(
 }
 
 /**
+ * Runs a page statement as a named prepared statement: its text depends only on the shape of
+ * the request (keys, words and cursors are parameters), so PostgreSQL parses and plans it once
+ * per connection; a search spent as long planning as executing.
+ */
+function executePrepared<Row>(db: QueryExecutorProvider, statement: RawBuilder<Row>): Promise<QueryResult<Row>> {
+  const compiled = statement.compile(db);
+  preparedStatement(compiled.sql);
+  return db.getExecutor().executeQuery(compiled);
+}
+
+/**
  * Pages of rows for many parents in one SQL statement. Returns a map from the parent key
  * (as text; "" for a root connection) to its page of raw rows.
  */
@@ -312,7 +327,9 @@ export async function loadPages<Row, DB, TB extends keyof DB>(query: ConnectionQ
   );
 
   const result = await withCursorValues(query.args, () =>
-    sql<PageRow<Row>>`
+    executePrepared(
+      query.db,
+      sql<PageRow<Row>>`
     with base as (${base}),
     totals as (select page_parent, count(*)::int as page_total from base group by page_parent),
     paged as (
@@ -321,7 +338,8 @@ export async function loadPages<Row, DB, TB extends keyof DB>(query: ConnectionQ
     )
     select t.page_total, t.page_parent as page_list, p.*
     from totals t left join paged p on p.page_parent = t.page_parent and p.page_row_number <= ${size + 1}
-    order by t.page_parent, p.page_row_number`.execute(query.db),
+    order by t.page_parent, p.page_row_number`,
+    ),
   );
 
   const pages = new Map<string, Page<Row>>();

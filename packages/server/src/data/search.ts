@@ -99,7 +99,10 @@ export async function searchPage(
       type: row.type,
       key: keyOf(row.municipality_code, String(row.id)),
       score: String(row.score),
-      snippet: snippet(row.title, row.body, terms),
+      // Made when read: a search that does not select the snippet does not pay for it.
+      get snippet() {
+        return snippet(row.title, row.body, terms);
+      },
     }),
   );
 }
@@ -109,6 +112,9 @@ const AFTER = 60;
 
 /** Where folded offset `folded` falls in the original text (folding may change lengths: ﾍﾟ → ペ). */
 function originalOffset(text: string, folded: number): number {
+  // Most text folds to the same length (already full-width, no half-width kana): then the
+  // offset is the same, which two folds confirm instead of a binary search.
+  if (folded > 0 && foldForSearch(text.slice(0, folded)).length >= folded && foldForSearch(text.slice(0, folded - 1)).length < folded) return folded;
   let low = 0;
   let high = text.length;
   while (low < high) {
