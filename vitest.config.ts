@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import { LongestFirstSequencer } from "./tests/support/sequencer.ts";
 
 export default defineConfig({
   // graphql ships .mjs and .js builds; one instance must serve Pothos, Yoga and the tests.
@@ -11,5 +12,6 @@ export default defineConfig({
     // Two cores: files run in parallel forks, each with its own databases.
     pool: "forks",
     maxWorkers: 2,
+    sequence: { sequencer: LongestFirstSequencer },
   },
 });
