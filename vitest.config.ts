@@ -9,9 +9,12 @@ export default defineConfig({
     globalSetup: ["tests/support/global-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    // Two cores: files run in parallel forks, each with its own databases.
+    // Two cores: files run in parallel forks, each with its own databases. A fork runs file
+    // after file without a fresh module graph (isolate: false): the server, Pothos' schema,
+    // PGlite's WebAssembly and the drivers load once per worker instead of once per file.
     pool: "forks",
     maxWorkers: 2,
+    isolate: false,
     sequence: { sequencer: LongestFirstSequencer },
   },
 });
