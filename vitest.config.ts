@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import { LongestFirstSequencer } from "./tests/support/sequencer.ts";
 
 export default defineConfig({
   // graphql ships .mjs and .js builds; one instance must serve Pothos, Yoga and the tests.
@@ -8,8 +9,12 @@ export default defineConfig({
     globalSetup: ["tests/support/global-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    // Two cores: files run in parallel forks, each with its own databases.
+    // Two cores: files run in parallel forks, each with its own databases. A fork runs file
+    // after file without a fresh module graph (isolate: false): the server, Pothos' schema,
+    // PGlite's WebAssembly and the drivers load once per worker instead of once per file.
     pool: "forks",
     maxWorkers: 2,
+    isolate: false,
+    sequence: { sequencer: LongestFirstSequencer },
   },
 });

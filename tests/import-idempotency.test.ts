@@ -1,6 +1,7 @@
 // Importing is idempotent, replaces a changed document as a whole (keeping the ids of the
 // projects that stay), and a failure in the middle of writing rolls everything back: proven
-// with an md5 of every table, through the API and through the CLI, on both engines.
+// with an md5 of every table, through the API and through the CLI, on both engines. The bin
+// runs as a child process once per engine; the other CLI cases call the command it runs.
 import os from "node:os";
 import path from "node:path";
 import { sql } from "kysely";
@@ -11,7 +12,7 @@ import { loadDataset } from "../packages/server/src/import/load.ts";
 import { importDataset } from "../packages/server/src/import/write.ts";
 import { tableChecksums } from "./support/checksum.ts";
 import { engines } from "./support/databases.ts";
-import { bundledDataset, copyDataset, runImportCli } from "./support/import-files.ts";
+import { bundledDataset, copyDataset, runImportCli, runImportCommand } from "./support/import-files.ts";
 import { createImportTarget, type ImportTarget } from "./support/import-target.ts";
 
 const { dataset: bundled } = loadDataset(bundledDataset);
@@ -108,7 +109,8 @@ describe.each(engines())("importing on %s", (kind) => {
 
     it("rolls everything back and exits 1 (CLI)", async () => {
       await target.releaseForCli();
-      const run = await runImportCli([changed.copy.root], { env: target.cliEnv });
+      // The command the bin runs, in this process: the bin's own process is proven above.
+      const run = await runImportCommand([changed.copy.root], { env: target.cliEnv });
       expect(run.code).toBe(1);
       expect(run.stderr).toContain("import failed, nothing was changed: injected failure: usage_figure refuses inserts");
       expect(await target.withDatabase(({ db }) => tableChecksums(db))).toEqual(original);
@@ -120,7 +122,7 @@ describe.each(engines())("importing on %s", (kind) => {
 
     beforeAll(async () => {
       await target.releaseForCli();
-      const run = await runImportCli([changed.copy.root], { env: target.cliEnv });
+      const run = await runImportCommand([changed.copy.root], { env: target.cliEnv });
       expect(run.code).toBe(0);
       expect(run.stdout).toMatch(/^imported 1 document\(s\), 0 of them unchanged: /);
       // Not a terminal: one plain line per department, in report order.

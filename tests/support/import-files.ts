@@ -1,8 +1,11 @@
-// Temporary copies of datasets to break on purpose, and the importer CLI as a child process.
+// Temporary copies of datasets to break on purpose, and the importer CLI: as a child process
+// (the bin, as an operator runs it) or in this process (the same command function, for the
+// cases where a process of its own would add only start-up time).
 import { execFile } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { importCommand } from "../../packages/server/src/import/command.ts";
 
 export const repositoryRoot = path.join(import.meta.dirname, "../..");
 export const bundledDataset = path.join(repositoryRoot, "data");
@@ -63,4 +66,20 @@ export function runImportCli(args: string[], options: { env: Record<string, stri
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/**
+ * Runs the command the bin runs (importCommand) in this process, with the same arguments,
+ * environment and folder, capturing what it writes. Not a terminal, as for the child process.
+ */
+export async function runImportCommand(args: string[], options: { env: Record<string, string>; cwd?: string }): Promise<CliRun> {
+  let stdout = "";
+  let stderr = "";
+  const code = await importCommand(args, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env },
+    cwd: options.cwd ?? repositoryRoot,
+  });
+  return { code, stdout, stderr };
 }

@@ -1,12 +1,13 @@
 // A database the importer writes into, reachable both in process (API tests, checksums) and
 // from a child process (CLI tests): a PostgreSQL test database, or PGlite in a folder on disk
 // (PGlite allows one process at a time, so it is closed before the CLI runs and reopened after).
-import { mkdtempSync, rmSync } from "node:fs";
+// Both start from a template the global setup built: migrated, or migrated and loaded.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Kysely } from "kysely";
+import { inject } from "vitest";
 import { createDatabase, type DatabaseHandle, type DatabaseKind } from "../../packages/server/src/db/database.ts";
-import { migrateToLatest } from "../../packages/server/src/db/migrate.ts";
 import type { Database } from "../../packages/server/src/db/types.ts";
 import { createTestDatabase } from "./databases.ts";
 
@@ -20,9 +21,10 @@ export interface ImportTarget {
   drop(): Promise<void>;
 }
 
-export async function createImportTarget(kind: DatabaseKind): Promise<ImportTarget> {
+/** A migrated database for the importer, or (`load`) one that holds the bundled dataset already. */
+export async function createImportTarget(kind: DatabaseKind, options: { load?: boolean } = {}): Promise<ImportTarget> {
   if (kind === "postgres") {
-    const database = await createTestDatabase("postgres");
+    const database = await createTestDatabase("postgres", options);
     return {
       kind,
       cliEnv: { DATABASE_URL: database.url as string },
@@ -32,12 +34,15 @@ export async function createImportTarget(kind: DatabaseKind): Promise<ImportTarg
     };
   }
   const dataDir = mkdtempSync(path.join(tmpdir(), "wg-pglite-"));
+  // The first open unpacks the template into the folder; later opens find it there.
+  let template: Blob | undefined = new Blob([readFileSync(inject("pgliteTemplates")[options.load ? "loaded" : "migrated"])]);
   let open: Promise<DatabaseHandle> | undefined;
   const target: ImportTarget = {
     kind,
     cliEnv: { PGLITE_DATA_DIR: dataDir },
     async withDatabase(work) {
-      open ??= createDatabase({ dataDir });
+      open ??= createDatabase({ dataDir, loadDataDir: template });
+      template = undefined;
       return work(await open);
     },
     releaseForCli: async () => {
@@ -50,6 +55,6 @@ export async function createImportTarget(kind: DatabaseKind): Promise<ImportTarg
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
-  await target.withDatabase((h) => migrateToLatest(h.db));
+  await target.withDatabase(async () => {});
   return target;
 }

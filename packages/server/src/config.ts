@@ -20,13 +20,13 @@ export const sdkPersistedDocuments = path.join(repositoryRoot, "packages/sdk/src
  * at the repository root would otherwise point into packages/server; pnpm keeps the folder it
  * was started in as INIT_CWD. A direct `node`/`tsx` run keeps its own working directory.
  */
-export function launchFolder(env: NodeJS.ProcessEnv = process.env): string {
-  return env.npm_lifecycle_event && env.INIT_CWD ? env.INIT_CWD : process.cwd();
+export function launchFolder(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): string {
+  return env.npm_lifecycle_event && env.INIT_CWD ? env.INIT_CWD : cwd;
 }
 
 /** A path from the environment, relative to the launch folder; URLs such as memory:// stay as they are. */
-function pathFrom(env: NodeJS.ProcessEnv, value: string): string {
-  return value.includes("://") ? value : path.resolve(launchFolder(env), value);
+function pathFrom(env: NodeJS.ProcessEnv, value: string, cwd?: string): string {
+  return value.includes("://") ? value : path.resolve(launchFolder(env, cwd), value);
 }
 
 /** A positive whole number from the environment, or undefined when the variable is unset. */
@@ -46,10 +46,10 @@ function flag(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
   throw new Error(`${name} must be true or false, got "${env[name]}"`);
 }
 
-export function databaseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env) {
+export function databaseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env, cwd?: string) {
   return {
     url: env.DATABASE_URL || undefined,
-    dataDir: env.PGLITE_DATA_DIR ? pathFrom(env, env.PGLITE_DATA_DIR) : path.join(repositoryRoot, ".data"),
+    dataDir: env.PGLITE_DATA_DIR ? pathFrom(env, env.PGLITE_DATA_DIR, cwd) : path.join(repositoryRoot, ".data"),
     statementTimeoutMs: count(env, "STATEMENT_TIMEOUT_MS") ?? 5_000,
     poolSize: count(env, "DB_POOL_SIZE") ?? 10,
     connectionTimeoutMs: count(env, "DB_CONNECTION_TIMEOUT_MS") ?? 5_000,

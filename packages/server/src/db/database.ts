@@ -1,5 +1,8 @@
 // One Kysely factory for both engines: a pg pool when a URL is given, else embedded PGlite.
 import { mkdirSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { Kysely, type LogEvent, PostgresDialect } from "kysely";
 import { PGliteDialect } from "kysely-pglite-dialect";
@@ -105,6 +108,23 @@ function preparing(client: pg.PoolClient): void {
   client.query = named as typeof client.query;
 }
 
+let pgliteAssetsLoaded: Promise<{ pgliteWasmModule: WebAssembly.Module; initdbWasmModule: WebAssembly.Module; fsBundle: Blob }> | undefined;
+
+/**
+ * PGlite's WebAssembly modules and file-system bundle, read and compiled once per process:
+ * PGlite.create otherwise reads and compiles them for every database it opens, and a process
+ * that opens many (the test suite, the benchmarks) pays that each time.
+ */
+function pgliteAssets() {
+  pgliteAssetsLoaded ??= (async () => {
+    const dist = path.dirname(createRequire(import.meta.url).resolve("@electric-sql/pglite"));
+    const [pgliteWasm, initdbWasm, data] = await Promise.all(["pglite.wasm", "initdb.wasm", "pglite.data"].map((file) => readFile(path.join(dist, file))));
+    const [pgliteWasmModule, initdbWasmModule] = await Promise.all([WebAssembly.compile(pgliteWasm!), WebAssembly.compile(initdbWasm!)]);
+    return { pgliteWasmModule, initdbWasmModule, fsBundle: new Blob([data!]) };
+  })();
+  return pgliteAssetsLoaded;
+}
+
 export async function createDatabase(options: DatabaseOptions = {}): Promise<DatabaseHandle> {
   const log = options.onQuery;
   if (options.url) {
@@ -183,6 +203,7 @@ export async function createDatabase(options: DatabaseOptions = {}): Promise<Dat
   const dataDir = options.dataDir && options.dataDir !== "memory://" ? options.dataDir : undefined;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const client = await PGlite.create({
+    ...(await pgliteAssets()),
     ...(dataDir ? { dataDir } : {}),
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     parsers: {

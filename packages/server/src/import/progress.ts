@@ -17,7 +17,7 @@ export function progressLine({ bundle, step, done, total }: ProgressEvent): stri
   return `${bundle}: ${done}/${total} ${step}\n`;
 }
 
-export function progressReporter(stream: NodeJS.WriteStream): ImportProgress {
+export function progressReporter(stream: { write(text: string): unknown; isTTY?: boolean }): ImportProgress {
   const render = stream.isTTY ? progressBarFrame : progressLine;
   return (event) => stream.write(render(event));
 }

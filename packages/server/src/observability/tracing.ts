@@ -142,6 +142,14 @@ export function startTracing(options: TracingOptions): Tracing {
       }
       span.end(end);
     },
-    shutdown: () => provider.shutdown(),
+    async shutdown() {
+      await provider.shutdown();
+      // register() set the process-wide tracer provider, context manager and propagator; a
+      // stopped tracer leaves none of them behind (a later startTracing, or a test file run in
+      // the same process, starts from the no-op defaults).
+      trace.disable();
+      context.disable();
+      propagation.disable();
+    },
   };
 }
