@@ -98,6 +98,11 @@ const selections: Array<[string, string, Record<string, unknown>?]> = [
     `{ departments(first: 2) { nodes { name projects(where: { amountThousandYen: { gte: "5", lte: "1" } }) { nodes { name } } } } }`,
   ],
   ["a root page size above the maximum", `{ projects(first: 101) { nodes { name } } }`],
+  ["a root page of no columns (only pageInfo)", `{ projects(first: 3) { pageInfo { hasNextPage hasPreviousPage } } }`],
+  [
+    "a root page with cursors and every kind of column (text, numbers, arrays, nested lists)",
+    `{ projects(first: 5, orderBy: [{ field: AMOUNT, direction: DESC }]) { edges { cursor node { name fiscalYear { year } amountThousandYen amountYen flags source { page } usage(first: 2) { nodes { value } } } } pageInfo { endCursor hasNextPage } } }`,
+  ],
 ];
 
 /** Error ids differ per request by design; everything else must match. */
