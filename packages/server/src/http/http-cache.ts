@@ -271,7 +271,9 @@ export function httpCachePlugin(options: HttpCacheOptions, keys: RequestKeys, gr
       const etag = state?.notModified ?? (response.status === 200 ? state?.answer?.etag : undefined);
       if (etag) {
         response.headers.set("etag", etag);
-        response.headers.delete("last-modified");
+        // Only when present: deleting turns whatwg-node's plain header object into a Map, and the
+        // response then leaves by the slower per-header path instead of one writeHead.
+        if (response.headers.has("last-modified")) response.headers.delete("last-modified");
         response.headers.set("cache-control", cacheControlFor(request.method));
         if (state?.notModified || matchesIfNoneMatch(request.headers.get("if-none-match"), etag)) {
           const headers = new fetchAPI.Headers(response.headers);
