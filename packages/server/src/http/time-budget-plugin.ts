@@ -3,7 +3,7 @@
 // stops: the request's scope is aborted, so its statements not yet sent are refused, and the
 // ones running on PostgreSQL are cancelled (db/cancellable-dialect.ts).
 import type { ExecutionResult } from "graphql";
-import type { Plugin } from "graphql-yoga";
+import { isPromise, type Plugin } from "graphql-yoga";
 import { RequestScope, runInRequestScope } from "../db/request-scope.ts";
 import { requestTimeoutError } from "../graphql/errors.ts";
 import { requestInfo } from "./request-id.ts";
@@ -13,10 +13,6 @@ export interface TimeBudgetOptions {
   cancel?: ((scope: RequestScope) => Promise<unknown>) | undefined;
   /** Told when cancelling fails (the database is unreachable, …); the client has its answer anyway. */
   onCancelError?: (error: unknown) => void;
-}
-
-function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
-  return typeof (value as PromiseLike<T> | undefined)?.then === "function";
 }
 
 export function timeBudgetPlugin(budgetMs: number, options: TimeBudgetOptions = {}): Plugin {
@@ -32,7 +28,7 @@ export function timeBudgetPlugin(budgetMs: number, options: TimeBudgetOptions = 
         if (remaining <= 0) return timedOut();
         const scope = new RequestScope();
         const result = runInRequestScope(scope, () => executeFn(executionArgs));
-        if (!isPromiseLike(result)) return result;
+        if (!isPromise(result)) return result;
         return new Promise<ExecutionResult>((resolve, reject) => {
           const timer = setTimeout(() => {
             scope.aborted = true;

@@ -9,7 +9,7 @@ import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
 import { getOperationAST } from "graphql";
-import type { Plugin } from "graphql-yoga";
+import { isPromise, type Plugin } from "graphql-yoga";
 import type { LogEvent } from "kysely";
 
 export interface Tracing {
@@ -33,10 +33,6 @@ const headerGetter = {
   get: (headers: Headers, key: string) => headers.get(key) ?? undefined,
 };
 
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | undefined)?.then === "function";
-}
-
 /** Runs wrapped() inside a child span of the active one, ending it when wrapped settles. */
 function inSpan<T>(span: Span, parent: Context, wrapped: () => T): T {
   const fail = (error: unknown) => {
@@ -52,7 +48,7 @@ function inSpan<T>(span: Span, parent: Context, wrapped: () => T): T {
       fail(error);
       throw error;
     }
-    if (isPromiseLike(result)) {
+    if (isPromise(result)) {
       return result.then(
         (value) => {
           span.end();
