@@ -2,7 +2,7 @@
 // rows are numbered per parent by the requested order, the cursor is the last row's order
 // values, and totals are counted over the filtered set, not the page.
 import { type QueryExecutorProvider, type QueryResult, type RawBuilder, type SelectQueryBuilder, sql } from "kysely";
-import { preparedStatement } from "../db/database.ts";
+import { prepared } from "../db/database.ts";
 import { QueryInputError } from "./query-input.ts";
 
 export const MAX_PAGE_SIZE = 100;
@@ -295,9 +295,7 @@ function toPage<Row>(
  * per connection; a search spent as long planning as executing.
  */
 function executePrepared<Row>(db: QueryExecutorProvider, statement: RawBuilder<Row>): Promise<QueryResult<Row>> {
-  const compiled = statement.compile(db);
-  preparedStatement(compiled.sql);
-  return db.getExecutor().executeQuery(compiled);
+  return db.getExecutor().executeQuery(prepared(statement.compile(db)));
 }
 
 /**

@@ -4,7 +4,7 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import { Kysely, type LogEvent, PostgresDialect } from "kysely";
+import { type CompiledQuery, Kysely, type LogEvent, PostgresDialect } from "kysely";
 import { PGliteDialect } from "kysely-pglite-dialect";
 import pg from "pg";
 import { cancelBackends, cancellableDialect, trackingPool } from "./cancellable-dialect.ts";
@@ -42,7 +42,7 @@ export interface DatabaseOptions {
   /** Called when a replica goes up, down or behind. */
   onReplicaStateChange?: ((status: ReplicaStatus, previous: string) => void) | undefined;
   /**
-   * Send the statements registered with preparedStatement() as named prepared statements (pg
+   * Send the statements marked with prepared() as named prepared statements (pg
    * only; default true): PostgreSQL then parses and plans each once per connection. Turn off
    * behind a pooler that cannot keep them (PgBouncer transaction mode before 1.21, or with
    * max_prepared_statements = 0).
@@ -89,10 +89,10 @@ types.setTypeParser(types.builtins.NUMERIC, (value) => value);
 const preparedNames = new Map<string, string>();
 const MAX_PREPARED_STATEMENTS = 500;
 
-/** Asks for `text` to run as a named prepared statement (when the database supports it). */
-export function preparedStatement(text: string): void {
-  if (preparedNames.has(text) || preparedNames.size >= MAX_PREPARED_STATEMENTS) return;
-  preparedNames.set(text, `wg_${preparedNames.size}`);
+/** Marks a compiled statement to run as a named prepared statement (when the database supports it). */
+export function prepared<Row>(statement: CompiledQuery<Row>): CompiledQuery<Row> {
+  if (!preparedNames.has(statement.sql) && preparedNames.size < MAX_PREPARED_STATEMENTS) preparedNames.set(statement.sql, `wg_${preparedNames.size}`);
+  return statement;
 }
 
 type QueryFunction = (...args: unknown[]) => unknown;

@@ -17,7 +17,7 @@ import {
   seekCondition,
   valueOutOfDomain,
 } from "../../data/pagination.ts";
-import { preparedStatement } from "../../db/database.ts";
+import { prepared } from "../../db/database.ts";
 import type { Database } from "../../db/types.ts";
 import type { Context } from "../context.ts";
 import type { ProjectListScope } from "../schema/project-query.ts";
@@ -343,11 +343,6 @@ function cachedPlan<P>(info: GraphQLResolveInfo, withArguments: boolean, build: 
     cache.plans.set(key, plan);
   }
   return plan;
-}
-
-function prepared<Row>(statement: CompiledQuery<Row>): CompiledQuery<Row> {
-  preparedStatement(statement.sql);
-  return statement;
 }
 
 function rootField(info: GraphQLResolveInfo): SelectedField {
