@@ -1,7 +1,8 @@
 // The operation a request runs and its coerced variables, worked out once per document and
 // variable values: the compiled executor (to choose graphql-jit) and the cost limit both need
 // them before execution, and a dashboard sends the same document with the same variables again
-// and again. What depends only on them (the cost) is kept beside them.
+// and again. The same object comes back for the same document and values, so callers can key
+// their own memo on it (the cost limit does).
 import { type DocumentNode, type GraphQLSchema, getOperationAST, getVariableValues, type OperationDefinitionNode } from "graphql";
 
 export interface OperationVariables {
@@ -9,8 +10,6 @@ export interface OperationVariables {
   operation: OperationDefinitionNode | undefined;
   /** Undefined when the variables do not coerce (execution reports why, precisely). */
   coerced: Record<string, unknown> | undefined;
-  /** Per-use memo of values derived from the two (e.g. the query cost). */
-  derived: Map<symbol, unknown>;
 }
 
 // Per document, bounded: variable values are client input and could be endless.
@@ -35,7 +34,7 @@ export function operationVariables(
   const coerced = operation?.variableDefinitions?.length
     ? getVariableValues(schema, operation.variableDefinitions, (variableValues ?? {}) as Record<string, unknown>)
     : { coerced: {} };
-  const found: OperationVariables = { operation, coerced: coerced.errors ? undefined : coerced.coerced, derived: new Map() };
+  const found: OperationVariables = { operation, coerced: coerced.errors ? undefined : coerced.coerced };
   if (variants.size >= maxVariantsPerDocument) variants.clear();
   variants.set(key, found);
   return found;

@@ -14,7 +14,7 @@ import {
 import { isAsyncIterable, type Plugin } from "graphql-yoga";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../data/pagination.ts";
 import { limitExceededError } from "../graphql/errors.ts";
-import { operationVariables } from "../graphql/operation-variables.ts";
+import { type OperationVariables, operationVariables } from "../graphql/operation-variables.ts";
 import { QueryCostCalculator } from "../graphql/query-cost.ts";
 import { countTokens, databaseWorkWeights, measureOperations, type QueryLimits, selectionNesting } from "../graphql/query-limits.ts";
 
@@ -101,19 +101,23 @@ function shapeLimitErrors(document: DocumentNode, limits: QueryLimits): GraphQLE
   return errors;
 }
 
-const costKey = Symbol("query cost");
-
 /**
  * The cost of the operation about to run with its coerced variables; undefined when it cannot
  * be priced (no such operation, or invalid variables, which execution reports precisely).
  */
-function operationCost(calculator: QueryCostCalculator, args: ExecutionArgs, limits: QueryLimits): QueryCostReport | undefined {
-  const { operation, coerced, derived } = operationVariables(args.schema, args.document, args.operationName, args.variableValues);
+function operationCost(
+  calculator: QueryCostCalculator,
+  costs: WeakMap<OperationVariables, QueryCostReport>,
+  args: ExecutionArgs,
+  limits: QueryLimits,
+): QueryCostReport | undefined {
+  const variables = operationVariables(args.schema, args.document, args.operationName, args.variableValues);
+  const { operation, coerced } = variables;
   if (!operation || !coerced) return undefined;
-  let cost = derived.get(costKey) as QueryCostReport | undefined;
+  let cost = costs.get(variables);
   if (!cost) {
     cost = { requestedQueryCost: calculator.operationCost(args.document, operation, coerced), limit: limits.maxCost };
-    derived.set(costKey, cost);
+    costs.set(variables, cost);
   }
   return cost;
 }
@@ -129,6 +133,8 @@ function costLimitError(cost: QueryCostReport): GraphQLError {
 
 export function queryLimitsPlugin(schema: GraphQLSchema, limits: QueryLimits, options: { introspection: boolean }): Plugin {
   const calculator = new QueryCostCalculator(schema, { defaultPageSize: DEFAULT_PAGE_SIZE, maxPageSize: MAX_PAGE_SIZE, databaseWork: databaseWorkWeights });
+  // Per document and variable values (operationVariables returns one object for each).
+  const costs = new WeakMap<OperationVariables, QueryCostReport>();
   return {
     onParse({ setParseFn }) {
       setParseFn(parseWithinLimits(limits));
@@ -140,7 +146,7 @@ export function queryLimitsPlugin(schema: GraphQLSchema, limits: QueryLimits, op
       if (errors.length) setResult(errors);
     },
     onExecute({ args, setResultAndStopExecution }) {
-      const cost = operationCost(calculator, args, limits);
+      const cost = operationCost(calculator, costs, args, limits);
       if (!cost) return;
       if (cost.requestedQueryCost > limits.maxCost) {
         setResultAndStopExecution({ errors: [costLimitError(cost)], extensions: { cost } });
