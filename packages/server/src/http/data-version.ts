@@ -35,10 +35,12 @@ export function dataVersionOf(database: DatabaseHandle, maxAgeMs = defaultDataVe
     readAt = performance.now();
     return value;
   };
+  const fresh = () => (performance.now() - readAt < maxAgeMs ? { version: value } : undefined);
   return {
-    fresh: () => (performance.now() - readAt < maxAgeMs ? { version: value } : undefined),
+    fresh,
     current() {
-      if (performance.now() - readAt < maxAgeMs) return Promise.resolve(value);
+      const known = fresh();
+      if (known) return Promise.resolve(known.version);
       reading ??= read().finally(() => {
         reading = undefined;
       });

@@ -161,7 +161,7 @@ export interface RequestKeys {
 
 export function requestKeys(dataVersion: DataVersion, schemaId: string): RequestKeys {
   const pending = requestSlot<Promise<string | undefined>>("request cache key");
-  const resolved = requestSlot<{ key: string; version: string } | undefined>("resolved cache key");
+  const resolved = requestSlot<{ key: string; version: string }>("resolved cache key");
   const keyOf = (request: Request, params: KeyParams, version: string | undefined): string | undefined => {
     if (version === undefined || !params.query) return undefined;
     const variables = params.variables === undefined || params.variables === null ? "" : JSON.stringify(params.variables);
