@@ -1,11 +1,9 @@
 // A throwaway primary and a streaming hot standby (initdb, then pg_basebackup -R), each on its
 // own loopback port, for the read-replica tests. Runs as the postgres user when we are root,
 // like throwaway-postgres.ts.
-import { execFileSync } from "node:child_process";
-import { chownSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import path from "node:path";
-import { freePort } from "./throwaway-postgres.ts";
+import { freePort, postgresTools } from "./throwaway-postgres.ts";
 
 export interface Cluster {
   port: number;
@@ -20,23 +18,8 @@ export interface ReplicatedPair {
   destroy(): void;
 }
 
-function binDir(): string {
-  return execFileSync("pg_config", ["--bindir"], { encoding: "utf8" }).trim();
-}
-
 export async function createReplicatedPair(): Promise<ReplicatedPair> {
-  const bin = binDir();
-  const asRoot = process.getuid?.() === 0;
-  const run = (program: string, args: string[]) => {
-    const command = path.join(bin, program);
-    return asRoot ? execFileSync("runuser", ["-u", "postgres", "--", command, ...args], { stdio: "pipe" }) : execFileSync(command, args, { stdio: "pipe" });
-  };
-  const dir = mkdtempSync(path.join(tmpdir(), "wg-replication-"));
-  if (asRoot) {
-    const uid = Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" }).trim());
-    const gid = Number(execFileSync("id", ["-g", "postgres"], { encoding: "utf8" }).trim());
-    chownSync(dir, uid, gid);
-  }
+  const { run, dir } = postgresTools("wg-replication-");
   const running = new Set<string>();
   const cluster = (name: string, port: number): Cluster => {
     const data = path.join(dir, name);

@@ -25,6 +25,27 @@ function postgresBinDir(): string | undefined {
   }
 }
 
+/**
+ * The installed server's programs (initdb, pg_ctl, pg_basebackup …), run as the postgres user
+ * when this process is root (initdb refuses root), and a new folder that user owns.
+ */
+export function postgresTools(folderPrefix: string): { run: (program: string, args: string[]) => Buffer; dir: string } {
+  const bin = postgresBinDir();
+  if (!bin) throw new Error(throwawayPostgresUnavailable());
+  const asRoot = process.getuid?.() === 0;
+  const run = (program: string, args: string[]) => {
+    const command = path.join(bin, program);
+    return asRoot ? execFileSync("runuser", ["-u", "postgres", "--", command, ...args], { stdio: "pipe" }) : execFileSync(command, args, { stdio: "pipe" });
+  };
+  const dir = mkdtempSync(path.join(tmpdir(), folderPrefix));
+  if (asRoot) {
+    const uid = Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" }).trim());
+    const gid = Number(execFileSync("id", ["-g", "postgres"], { encoding: "utf8" }).trim());
+    chownSync(dir, uid, gid);
+  }
+  return { run, dir };
+}
+
 /** Why a throwaway cluster cannot be made here, or undefined when it can. */
 export function throwawayPostgresUnavailable(): string | undefined {
   if (!postgresBinDir()) return "pg_config --bindir has no initdb/pg_ctl (install the PostgreSQL server package)";
@@ -50,19 +71,7 @@ export async function freePort(): Promise<number> {
 }
 
 export async function createThrowawayPostgres(): Promise<ThrowawayPostgres> {
-  const bin = postgresBinDir();
-  if (!bin) throw new Error(throwawayPostgresUnavailable());
-  const asRoot = process.getuid?.() === 0;
-  const run = (program: string, args: string[]) => {
-    const command = path.join(bin, program);
-    return asRoot ? execFileSync("runuser", ["-u", "postgres", "--", command, ...args], { stdio: "pipe" }) : execFileSync(command, args, { stdio: "pipe" });
-  };
-  const dir = mkdtempSync(path.join(tmpdir(), "wg-pg-"));
-  if (asRoot) {
-    const uid = Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" }).trim());
-    const gid = Number(execFileSync("id", ["-g", "postgres"], { encoding: "utf8" }).trim());
-    chownSync(dir, uid, gid);
-  }
+  const { run, dir } = postgresTools("wg-pg-");
   const data = path.join(dir, "data");
   run("initdb", ["-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"]);
   const port = await freePort();
