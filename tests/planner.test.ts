@@ -2,6 +2,7 @@
 // same app with the planner off is the reference, on the same database, for selections of
 // every shape (fragments, aliases, skip/include, cursors both ways, orderings, filters, counts,
 // aggregates, errors), and the planned nested page is one SQL statement.
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type App, createApp } from "../packages/server/src/yoga.ts";
 import { postGraphQL, startTestApp, type TestApp } from "./support/app.ts";
@@ -160,5 +161,35 @@ describe.each(engines())("the selection planner on %s", (kind) => {
     // Fields the planner leaves to their loaders add one statement per level, not per row.
     const mixed = `{ departments(first: 20) { nodes { municipality { name } projects(first: 20) { nodes { fiscalYear { year } usage(first: 10) { nodes { value } } } } } } }`;
     expect(await count(() => t.graphql(mixed))).toBe(3);
+  });
+
+  it("sends text through every level exactly as stored: quotes, backslashes, braces, commas, NULL, blanks, controls, emoji", async () => {
+    // Rows travel as text arrays inside JSON inside JSON: each level escapes the one below.
+    const tricky = ['q"uo"te', "back\\slash\\", '{"a":[1,2]}', "NULL", " ", "line\nbreak\ttab\r", "null", 'x\\"y{z},', "🙂 é 合成 ｶﾞ"];
+    const db = t.database.db;
+    const department = await sql<{
+      municipality_code: string;
+      id: string;
+    }>`select municipality_code, id from department order by municipality_code, sort_order, id limit 1`.execute(db);
+    const { municipality_code: code, id } = department.rows[0] as { municipality_code: string; id: string };
+    await sql`update department set name_ja = ${tricky.join("")} where municipality_code = ${code} and id = ${id}`.execute(db);
+    await sql`update project set name_ja = (${sql.val(tricky)}::text[])[1 + id % ${tricky.length}], amount_note = (${sql.val(tricky)}::text[])[1 + (id + 1) % ${tricky.length}]
+      where municipality_code = ${code} and department_id = ${id}`.execute(db);
+    await sql`update usage_figure set label_ja = (${sql.val(tricky)}::text[])[1 + id % ${tricky.length}], note_ja = (${sql.val(tricky)}::text[])[1 + (id + 2) % ${tricky.length}]
+      where municipality_code = ${code} and project_id in (select id from project where municipality_code = ${code} and department_id = ${id})`.execute(db);
+    const query = `{ departments(first: 1) { nodes { name projects(first: 20) { totalCount nodes { name amountNote usage(first: 50) { nodes { label note } } } } } } }`;
+    const { planned, reference } = await both(query);
+    expect(planned).toEqual(reference);
+    const answer = planned.data.departments.nodes[0];
+    expect(answer.name).toBe(tricky.join(""));
+    const texts = answer.projects.nodes.flatMap(
+      (p: { name: string; amountNote: string | null; usage: { nodes: Array<{ label: string; note: string | null }> } }) => [
+        p.name,
+        p.amountNote,
+        ...p.usage.nodes.flatMap((u) => [u.label, u.note]),
+      ],
+    );
+    expect(texts.length).toBeGreaterThan(tricky.length);
+    expect(new Set(texts)).toEqual(new Set(tricky));
   });
 });

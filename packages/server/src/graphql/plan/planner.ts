@@ -1,6 +1,6 @@
 // The selection planner: a root field's whole selection (the fields the planner knows, nested
 // lists and to-one relations included) compiled into ONE SQL statement in which PostgreSQL
-// builds the nested objects as JSON: each nested list a correlated subquery with ORDER BY …
+// builds the nested rows as arrays of text: each nested list a correlated subquery with ORDER BY …
 // LIMIT on its own index, counts only where totalCount is selected, cursor values only where a
 // cursor is. Resolvers then read what was preloaded (`preloaded`); whatever the planner leaves
 // out falls back to the batched loaders, so every field keeps working.
@@ -22,12 +22,20 @@ import type { Database } from "../../db/types.ts";
 import type { Context } from "../context.ts";
 import type { ProjectListScope } from "../schema/project-query.ts";
 import { argumentsOf, collectFields, objectTypeOf, type SelectedField, type SelectionContext, subSelections } from "./selection.ts";
-import { type ListOptions, type PlannedTable, type Relation, rootLists, rootNodes, shapes, type TableShape } from "./shapes.ts";
+import {
+  type ListOptions,
+  type PlannedProp,
+  type PlannedTable,
+  type PropKind,
+  type Relation,
+  rootLists,
+  rootNodes,
+  shapes,
+  type TableShape,
+} from "./shapes.ts";
 
 /** Property of a planned object holding what the planner loaded for one response key. */
 const preloadedKey = (responseKey: string) => `$${responseKey}`;
-/** Property of a planned row holding its order values, when a cursor is selected. */
-const CURSOR = "$cursor";
 
 interface NodePlan {
   shape: TableShape;
@@ -60,10 +68,6 @@ type RelationPlan =
   | ConnectionPlan
   | { kind: "one"; table: PlannedTable; correlate: RawBuilder<boolean>; node: NodePlan }
   | { kind: "value"; expression: RawBuilder<unknown> };
-
-/** The statement's JSON for a connection: rows (one more than the page, to tell if more follow) and the total. */
-/** A list's rows, with its total when totalCount is selected. */
-type ConnectionJson = Array<Record<string, unknown>> | { rows: Array<Record<string, unknown>>; total: number | null };
 
 function selectionContext(info: GraphQLResolveInfo): SelectionContext {
   return { schema: info.schema, fragments: info.fragments, variableValues: info.variableValues };
@@ -194,70 +198,102 @@ const conjunction = (conditions: Array<RawBuilder<boolean> | undefined>) => {
 
 /** Order values as JSON keeps them exactly: numbers as text (int8 and numeric exceed a double). */
 function cursorValues(order: readonly SortTerm[]): RawBuilder<unknown> {
-  return sql`json_build_array(${sql.join(order.map((term) => (term.kind === "integer" || term.kind === "decimal" ? sql`(${term.expression})::text` : term.expression)))})`;
+  return sql`json_build_array(${sql.join(order.map((term) => (term.kind === "integer" || term.kind === "decimal" ? sql`(${term.expression})::text` : term.expression)))})::text`;
 }
 
-// json_build_object takes at most 100 arguments: larger objects are built in parts and merged.
-const MAX_PAIRS = 50;
+// Rows travel as text arrays turned into JSON once per list (to_json of array(…)): PostgreSQL
+// then looks up how to write a value once per list, where json_build_object does it for every
+// value of every row (the nested page's statement took twice as long). A nested list or row is
+// one text value of its parent's array, parsed when its parent is read.
 
-function jsonObject(pairs: Array<[string, RawBuilder<unknown>]>): RawBuilder<unknown> {
-  if (pairs.length === 0) return sql`'{}'::json`;
-  const parts: RawBuilder<unknown>[] = [];
-  for (let i = 0; i < pairs.length; i += MAX_PAIRS) {
-    parts.push(sql`json_build_object(${sql.join(pairs.slice(i, i + MAX_PAIRS).flatMap(([name, value]) => [sql.lit(name), value]))})`);
-  }
-  if (parts.length === 1) return parts[0] as RawBuilder<unknown>;
-  return sql`(${sql.join(
-    parts.map((part) => sql`${part}::jsonb`),
-    sql` || `,
-  )})::json`;
+/** A row as the statement sends it: its values as text, in the plan's order. */
+type RowValues = Array<string | null>;
+
+function propValue(prop: PlannedProp): RawBuilder<unknown> {
+  return prop.kind === "textList" ? sql`array_to_json(${prop.expression})::text` : sql`(${prop.expression})::text`;
 }
 
-function nodeJson(node: NodePlan, extra: Array<[string, RawBuilder<unknown>]> = []): RawBuilder<unknown> {
-  const pairs: Array<[string, RawBuilder<unknown>]> = node.props.map((prop) => [prop, node.shape.props[prop] as RawBuilder<unknown>]);
-  for (const { responseKey, plan } of node.relations) pairs.push([preloadedKey(responseKey), relationJson(plan)]);
-  return jsonObject([...pairs, ...extra]);
+const readProp: Record<PropKind, (value: string) => unknown> = {
+  text: (value) => value,
+  integer: Number,
+  boolean: (value) => value === "true",
+  textList: (value) => JSON.parse(value),
+};
+
+function textArray(values: RawBuilder<unknown>[]): RawBuilder<unknown> {
+  // array() refuses rows of no values: a row that needs none sends one null.
+  return sql`array[${sql.join(values.length > 0 ? values : [sql`null`])}]::text[]`;
 }
 
-function relationJson(plan: RelationPlan): RawBuilder<unknown> {
+function nodeValues(node: NodePlan): RawBuilder<unknown>[] {
+  const values = node.props.map((prop) => propValue(node.shape.props[prop] as PlannedProp));
+  for (const { plan } of node.relations) values.push(...relationValues(plan));
+  return values;
+}
+
+function relationValues(plan: RelationPlan): RawBuilder<unknown>[] {
   switch (plan.kind) {
     case "value":
-      return plan.expression;
+      return [sql`(${plan.expression})::text`];
     case "one":
-      return sql`(select ${nodeJson(plan.node)} from ${sql.table(plan.table)} where ${plan.correlate})`;
+      return [sql`(select to_json(${textArray(nodeValues(plan.node))}) from ${sql.table(plan.table)} where ${plan.correlate})::text`];
     case "connection":
-      return connectionJson(plan);
+      return connectionValues(plan);
   }
 }
 
-function connectionJson(plan: ConnectionPlan): RawBuilder<unknown> {
+/** A list's rows (one more than the page when the client asks if more follow), then its total when selected. */
+function connectionValues(plan: ConnectionPlan): RawBuilder<unknown>[] {
   const { order, where } = plan.options;
   const table = sql.table(plan.table);
   const seek = [plan.after ? seekCondition(order, plan.after, "after") : undefined, plan.before ? seekCondition(order, plan.before, "before") : undefined];
   const orderBy = sql.join(order.map((term) => sql`${term.expression} ${sql.raw((term.direction === "asc") !== plan.backward ? "asc" : "desc")}`));
-  const row = nodeJson(plan.node, plan.cursors ? [[CURSOR, cursorValues(order)]] : []);
-  const rows = sql`(select coalesce(json_agg(page.row), '[]'::json) from (select ${row} as row from ${table}
-    where ${conjunction([plan.correlate, where, ...seek])} order by ${orderBy} limit ${plan.more ? plan.size + 1 : plan.size}) page)`;
-  // Only with a count is the list wrapped: each wrapper copies the whole nested text once more
-  // (the nested page spent half its database time in them).
-  if (!plan.count) return rows;
-  return sql`json_build_object('rows', ${rows}, 'total', (select count(*)::int from ${table} where ${conjunction([plan.correlate, where])}))`;
+  const row = textArray([...nodeValues(plan.node), ...(plan.cursors ? [cursorValues(order)] : [])]);
+  const rows = sql`to_json(array(select ${row} from ${table}
+    where ${conjunction([plan.correlate, where, ...seek])} order by ${orderBy} limit ${plan.more ? plan.size + 1 : plan.size}))::text`;
+  if (!plan.count) return [rows];
+  return [rows, sql`(select count(*) from ${table} where ${conjunction([plan.correlate, where])})::text`];
 }
 
-/** Turns the statement's JSON into what resolvers return: pages with edges and cursors. */
-function toPlannedPage(plan: ConnectionPlan, json: ConnectionJson, parentKey: string): Page<Record<string, unknown>> & { scope?: ProjectListScope } {
-  const rows = Array.isArray(json) ? json : json.rows;
+/** Reads a row's values into the object resolvers read; nested lists become pages. */
+function readNode(node: NodePlan, values: RowValues): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  let i = 0;
+  for (const prop of node.props) {
+    const value = values[i++] ?? null;
+    row[prop] = value === null ? null : readProp[(node.shape.props[prop] as PlannedProp).kind](value);
+  }
+  for (const { responseKey, plan } of node.relations) {
+    const value = values[i++] ?? null;
+    const key = preloadedKey(responseKey);
+    if (plan.kind === "value") row[key] = value;
+    else if (plan.kind === "one") row[key] = value === null ? null : readNode(plan.node, JSON.parse(value) as RowValues);
+    else {
+      const total = plan.count ? Number(values[i++]) : 0;
+      row[key] = toPlannedPage(plan, JSON.parse(value ?? "[]") as RowValues[], total, String(row.key));
+    }
+  }
+  return row;
+}
+
+/** Turns a list's rows into what resolvers return: a page with edges and cursors. */
+function toPlannedPage(
+  plan: ConnectionPlan,
+  rows: RowValues[],
+  totalCount: number,
+  parentKey: string,
+): Page<Record<string, unknown>> & { scope?: ProjectListScope } {
   const hasMore = rows.length > plan.size;
-  const pageRows = rows.slice(0, plan.size);
+  const pageRows = rows.length > plan.size ? rows.slice(0, plan.size) : rows;
   if (plan.backward) pageRows.reverse();
   const order = plan.options.order;
-  const edges = pageRows.map((row) => {
-    fillNode(plan.node, row);
-    return { cursor: plan.cursors ? encodeCursor(order, row[CURSOR] as CursorValue[]) : "", node: row };
-  });
+  const edges = pageRows.map((values) => ({
+    cursor: plan.cursors ? encodeCursor(order, JSON.parse(values.at(-1) as string) as CursorValue[]) : "",
+    node: readNode(plan.node, values),
+  }));
   const page = {
     edges,
-    totalCount: Array.isArray(json) ? 0 : (json.total ?? 0),
+    totalCount,
     pageInfo: {
       hasNextPage: plan.backward ? plan.before !== undefined : hasMore,
       hasPreviousPage: plan.backward ? hasMore : plan.after !== undefined,
@@ -267,15 +303,6 @@ function toPlannedPage(plan: ConnectionPlan, json: ConnectionJson, parentKey: st
   };
   const scope = plan.options.scope;
   return scope ? { ...page, scope: { parent: scope.parent, parentKey, where: scope.where, list: plan.list } } : page;
-}
-
-function fillNode(node: NodePlan, row: Record<string, unknown>): void {
-  for (const { responseKey, plan } of node.relations) {
-    const key = preloadedKey(responseKey);
-    const value = row[key];
-    if (plan.kind === "connection") row[key] = toPlannedPage(plan, value as ConnectionJson, String(row.key));
-    else if (plan.kind === "one" && value) fillNode(plan.node, value as Record<string, unknown>);
-  }
 }
 
 /** What the planner loaded for this field of a planned parent; undefined when it was not planned. */
@@ -368,10 +395,13 @@ export async function planRootList<T>(context: Context, info: GraphQLResolveInfo
       getNamedType(info.returnType) as GraphQLObjectType,
       rootField(info),
     );
-    return { plan, statement: prepared(sql<{ page: ConnectionJson }>`select ${connectionJson(plan)} as page`.compile(db)) };
+    const [rows, total] = connectionValues(plan);
+    return { plan, statement: prepared(sql<{ page: string; total: string | null }>`select ${rows} as page, ${total ?? sql`null`} as total`.compile(db)) };
   });
   const result = await run(db, statement);
-  return result?.row ? (toPlannedPage(plan, result.row.page, "") as unknown as Page<T>) : undefined;
+  if (!result?.row) return undefined;
+  const { page, total } = result.row;
+  return toPlannedPage(plan, JSON.parse(page) as RowValues[], Number(total ?? 0), "") as unknown as Page<T>;
 }
 
 /**
@@ -396,13 +426,14 @@ export async function planRootNode<T>(
     );
     return {
       node,
-      statement: prepared(sql<{ node: Record<string, unknown> }>`select ${nodeJson(node)} as node from ${sql.table(table)} where ${where}`.compile(db)),
+      statement: prepared(
+        sql<{ node: string }>`select to_json(${textArray(nodeValues(node))})::text as node from ${sql.table(table)} where ${where}`.compile(db),
+      ),
     };
   });
-  const keyed: CompiledQuery<{ node: Record<string, unknown> }> = { ...statement, parameters: [...statement.parameters.slice(0, -key.length), ...key] };
+  const keyed: CompiledQuery<{ node: string }> = { ...statement, parameters: [...statement.parameters.slice(0, -key.length), ...key] };
   const result = await run(db, keyed);
   if (!result) return undefined;
   if (!result.row) return null;
-  fillNode(node, result.row.node);
-  return result.row.node as T;
+  return readNode(node, JSON.parse(result.row.node) as RowValues) as T;
 }

@@ -27,10 +27,24 @@ export type Relation =
   | { kind: "one"; target: PlannedTable; correlate: RawBuilder<boolean> }
   | { kind: "value"; expression: RawBuilder<unknown> };
 
+/** How a property travels in the statement (as text, in a row's text array) and is read back. */
+export type PropKind = "text" | "integer" | "boolean" | "textList";
+
+export interface PlannedProp {
+  /** SQL over the table (named as itself). */
+  expression: RawBuilder<unknown>;
+  kind: PropKind;
+}
+
+const text = (expression: RawBuilder<unknown>): PlannedProp => ({ expression, kind: "text" });
+const integer = (expression: RawBuilder<unknown>): PlannedProp => ({ expression, kind: "integer" });
+const boolean = (expression: RawBuilder<unknown>): PlannedProp => ({ expression, kind: "boolean" });
+const textList = (expression: RawBuilder<unknown>): PlannedProp => ({ expression, kind: "textList" });
+
 export interface TableShape {
   table: PlannedTable;
-  /** Domain property → SQL expression over the table (named as itself). */
-  props: Record<string, RawBuilder<unknown>>;
+  /** Domain property → how the statement reads it. */
+  props: Record<string, PlannedProp>;
   /** GraphQL field → the properties its resolver reads (also when the field is planned as a relation). */
   fieldProps: Record<string, readonly string[]>;
   relations: Record<string, Relation>;
@@ -40,8 +54,8 @@ const column = (table: PlannedTable, name: string) => sql.ref(`${table}.${name}`
 const rowKey = (table: PlannedTable, idColumn: string) => sql`${column(table, "municipality_code")} || ':' || ${column(table, idColumn)}`;
 
 /** key, municipalityCode, id: what every municipal row carries. */
-function keyedProps(table: PlannedTable): Record<string, RawBuilder<unknown>> {
-  return { key: rowKey(table, "id"), municipalityCode: column(table, "municipality_code"), id: sql`${column(table, "id")}::text` };
+function keyedProps(table: PlannedTable): Record<string, PlannedProp> {
+  return { key: text(rowKey(table, "id")), municipalityCode: text(column(table, "municipality_code")), id: text(sql`${column(table, "id")}::text`) };
 }
 
 const sameMunicipality = (child: PlannedTable, parent: PlannedTable) => sql`${column(child, "municipality_code")} = ${column(parent, "municipality_code")}`;
@@ -68,19 +82,21 @@ const project: TableShape = {
   table: "project",
   props: {
     ...keyedProps("project"),
-    documentKey: rowKey("project", "document_id"),
-    departmentKey: rowKey("project", "department_id"),
-    parentKey: rowKey("project", "parent_id"),
-    fiscalYear: sql`project.fiscal_year`,
-    seriesKey: sql`project.key`,
-    nameJa: sql`project.name_ja`,
-    nameEn: sql`project.name_en`,
-    descriptionJa: sql`project.description_ja`,
-    descriptionEn: sql`project.description_en`,
-    amountThousandYen: sql`project.amount_thousand_yen::text`,
-    amountNote: sql`project.amount_note`,
-    flags: sql`array_remove(array[case when project.is_new then 'NEW' end, case when project.is_expanded then 'EXPANDED' end, case when project.is_relisted then 'RELISTED' end], null)`,
-    page: sql`project.page`,
+    documentKey: text(rowKey("project", "document_id")),
+    departmentKey: text(rowKey("project", "department_id")),
+    parentKey: text(rowKey("project", "parent_id")),
+    fiscalYear: integer(sql`project.fiscal_year`),
+    seriesKey: text(sql`project.key`),
+    nameJa: text(sql`project.name_ja`),
+    nameEn: text(sql`project.name_en`),
+    descriptionJa: text(sql`project.description_ja`),
+    descriptionEn: text(sql`project.description_en`),
+    amountThousandYen: text(sql`project.amount_thousand_yen::text`),
+    amountNote: text(sql`project.amount_note`),
+    flags: textList(
+      sql`array_remove(array[case when project.is_new then 'NEW' end, case when project.is_expanded then 'EXPANDED' end, case when project.is_relisted then 'RELISTED' end], null)`,
+    ),
+    page: integer(sql`project.page`),
   },
   fieldProps: {
     id: ["key"],
@@ -127,10 +143,10 @@ const department: TableShape = {
   table: "department",
   props: {
     ...keyedProps("department"),
-    slug: sql`department.key`,
-    nameJa: sql`department.name_ja`,
-    nameEn: sql`department.name_en`,
-    sortOrder: sql`department.sort_order`,
+    slug: text(sql`department.key`),
+    nameJa: text(sql`department.name_ja`),
+    nameEn: text(sql`department.name_en`),
+    sortOrder: integer(sql`department.sort_order`),
   },
   fieldProps: { id: ["key"], slug: ["slug"], name: ["nameJa"], nameEn: ["nameEn"], municipality: ["municipalityCode"], projects: ["key"] },
   relations: {
@@ -147,9 +163,9 @@ const beneficiaryGroup: TableShape = {
   table: "beneficiary_group",
   props: {
     ...keyedProps("beneficiary_group"),
-    slug: sql`beneficiary_group.key`,
-    nameJa: sql`beneficiary_group.name_ja`,
-    nameEn: sql`beneficiary_group.name_en`,
+    slug: text(sql`beneficiary_group.key`),
+    nameJa: text(sql`beneficiary_group.name_ja`),
+    nameEn: text(sql`beneficiary_group.name_en`),
   },
   fieldProps: { id: ["key"], slug: ["slug"], name: ["nameJa"], nameEn: ["nameEn"], municipality: ["municipalityCode"], projects: ["key"], counts: ["key"] },
   relations: {},
@@ -160,17 +176,17 @@ function figureShape(table: FigureTable): Pick<TableShape, "props" | "fieldProps
   return {
     props: {
       ...keyedProps(table),
-      projectKey: rowKey(table, "project_id"),
-      documentKey: rowKey(table, "document_id"),
-      wardKey: rowKey(table, "ward_id"),
-      value: sql`${col("value")}::text`,
-      unit: col("unit"),
-      fiscalYear: col("fiscal_year"),
-      asOf: col("as_of"),
-      isTotal: col("is_total"),
-      noteJa: col("note_ja"),
-      noteEn: col("note_en"),
-      page: col("page"),
+      projectKey: text(rowKey(table, "project_id")),
+      documentKey: text(rowKey(table, "document_id")),
+      wardKey: text(rowKey(table, "ward_id")),
+      value: text(sql`${col("value")}::text`),
+      unit: text(col("unit")),
+      fiscalYear: integer(col("fiscal_year")),
+      asOf: text(col("as_of")),
+      isTotal: boolean(col("is_total")),
+      noteJa: text(col("note_ja")),
+      noteEn: text(col("note_en")),
+      page: integer(col("page")),
     },
     fieldProps: {
       id: ["key"],
@@ -196,11 +212,11 @@ const usageFigure: TableShape = (() => {
     table: "usage_figure",
     props: {
       ...figure.props,
-      metric: sql`usage_figure.metric`,
-      labelJa: sql`usage_figure.label_ja`,
-      labelEn: sql`usage_figure.label_en`,
-      categoryJa: sql`usage_figure.category_ja`,
-      categoryEn: sql`usage_figure.category_en`,
+      metric: text(sql`usage_figure.metric`),
+      labelJa: text(sql`usage_figure.label_ja`),
+      labelEn: text(sql`usage_figure.label_en`),
+      categoryJa: text(sql`usage_figure.category_ja`),
+      categoryEn: text(sql`usage_figure.category_en`),
     },
     fieldProps: { ...figure.fieldProps, metric: ["metric"], label: ["labelJa"], labelEn: ["labelEn"], category: ["categoryJa"], categoryEn: ["categoryEn"] },
     relations: {},
@@ -212,7 +228,7 @@ const beneficiaryCount: TableShape = (() => {
   const ofGroup = sql<boolean>`${sameMunicipality("beneficiary_group", "beneficiary_count")} and beneficiary_group.id = beneficiary_count.group_id`;
   return {
     table: "beneficiary_count",
-    props: { ...figure.props, groupKey: rowKey("beneficiary_count", "group_id") },
+    props: { ...figure.props, groupKey: text(rowKey("beneficiary_count", "group_id")) },
     fieldProps: { ...figure.fieldProps, group: ["groupKey"], label: ["groupKey"] },
     relations: {
       group: { kind: "one", target: "beneficiary_group", correlate: ofGroup },
@@ -224,12 +240,12 @@ const beneficiaryCount: TableShape = (() => {
 const municipality: TableShape = {
   table: "municipality",
   props: {
-    code: sql`municipality.code`,
-    code5: sql`municipality.code5`,
-    nameJa: sql`municipality.name_ja`,
-    nameEn: sql`municipality.name_en`,
-    prefectureJa: sql`municipality.prefecture_ja`,
-    prefectureEn: sql`municipality.prefecture_en`,
+    code: text(sql`municipality.code`),
+    code5: text(sql`municipality.code5`),
+    nameJa: text(sql`municipality.name_ja`),
+    nameEn: text(sql`municipality.name_en`),
+    prefectureJa: text(sql`municipality.prefecture_ja`),
+    prefectureEn: text(sql`municipality.prefecture_en`),
   },
   fieldProps: {
     id: ["code"],
