@@ -188,7 +188,7 @@ async function run(kind: DatabaseKind) {
     console.log(
       `\n  nested page departments(20) → projects(20) → usage(10) in one municipality: ${ms(page.ms)} (${departments.length} departments, ${projectCount} projects, ${usageCount} usage figures)`,
     );
-    const nestedStatement = bench.last.findLast((s) => s.sql.includes("json_build_object"))!;
+    const nestedStatement = bench.last.findLast((s) => s.sql.includes("to_json(array("))!;
     const nestedPlan = await explain(db, nestedStatement);
     const sorted = nestedPlan.some((l) => /Sort Key: .*project\./.test(l));
     const overCte = nestedPlan.some((l) => /CTE Scan/.test(l));
