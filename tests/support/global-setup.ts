@@ -47,7 +47,9 @@ async function postgresTemplates(url: string): Promise<{ names: Record<TemplateN
   try {
     for (const template of ["migrated", "loaded"] as const) {
       await createPostgresDatabase(url, names[template]);
-      const handle = await createDatabase({ url: withDatabase(url, names[template]), poolSize: 2 });
+      // A database just created can be slow to accept its first connection while the server
+      // writes other runs' data (checkpoints): more patience than a request gets.
+      const handle = await createDatabase({ url: withDatabase(url, names[template]), poolSize: 2, connectionTimeoutMs: 30_000 });
       try {
         await prepare(handle, template);
       } finally {
