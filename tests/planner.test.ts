@@ -2,7 +2,7 @@
 // same app with the planner off is the reference, on the same database, for selections of
 // every shape (fragments, aliases, skip/include, cursors both ways, orderings, filters, counts,
 // aggregates, errors), and the planned nested page is one SQL statement.
-import { CompiledQuery, sql } from "kysely";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type App, createApp } from "../packages/server/src/yoga.ts";
 import { postGraphQL, startTestApp, type TestApp } from "./support/app.ts";
@@ -161,28 +161,6 @@ describe.each(engines())("the selection planner on %s", (kind) => {
     // Fields the planner leaves to their loaders add one statement per level, not per row.
     const mixed = `{ departments(first: 20) { nodes { municipality { name } projects(first: 20) { nodes { fiscalYear { year } usage(first: 10) { nodes { value } } } } } } }`;
     expect(await count(() => t.graphql(mixed))).toBe(3);
-  });
-
-  it("reads each project's figures in report order from an index, without sorting them", async () => {
-    const query = `query($id: ID!) { project(id: $id) { usage(first: 10) { nodes { value } } beneficiaries(first: 10) { nodes { value } } } }`;
-    t.database.statements.sql.length = 0;
-    t.database.statements.parameters.length = 0;
-    await t.graphql(query, { id: Buffer.from("Project:431001:75").toString("base64") });
-    const statement = t.database.statements.sql.at(-1) as string;
-    const parameters = t.database.statements.parameters.at(-1) ?? [];
-    // Sorts priced out: only an index in the list's order avoids one.
-    const plan = await t.database.db.connection().execute(async (connection) => {
-      await sql`set enable_sort = off`.execute(connection);
-      try {
-        const { rows } = await connection.executeQuery<{ "QUERY PLAN": string }>(CompiledQuery.raw(`explain ${statement}`, [...parameters]));
-        return rows.map((row) => row["QUERY PLAN"]).join("\n");
-      } finally {
-        await sql`reset enable_sort`.execute(connection);
-      }
-    });
-    expect(plan).toMatch(/usage_figure_project_order_idx/);
-    expect(plan).toMatch(/beneficiary_count_project_order_idx/);
-    expect(plan).not.toMatch(/Sort Key: (usage_figure|beneficiary_count)/);
   });
 
   it("sends text through every level exactly as stored: quotes, backslashes, braces, commas, NULL, blanks, controls, emoji", async () => {
