@@ -6,10 +6,12 @@
 //   BENCH_PGLITE_PROJECTS=100000  projects on PGlite (0 skips it)
 //   BENCH_DATABASE_URL            admin connection (default TEST_DATABASE_URL or postgres://postgres@127.0.0.1:5432/test)
 //   BENCH_ENGINES=postgres,pglite
+//   BENCH_KEEP_DATABASE=name      PostgreSQL: generate into this database once and keep it; later
+//                                 runs with the same name and size skip the generation (minutes)
 import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { CompiledQuery, type Kysely, sql } from "kysely";
-import { createPostgresDatabase, dropPostgresDatabase, withDatabase } from "../../../tests/support/postgres-admin.ts";
+import { admin, createPostgresDatabase, dropPostgresDatabase, withDatabase } from "../../../tests/support/postgres-admin.ts";
 import { encodeCursor } from "../src/data/pagination.ts";
 import { projectOrder } from "../src/data/project-query.ts";
 import { reportOrder } from "../src/data/projects.ts";
@@ -35,7 +37,11 @@ interface Bench {
   handle: DatabaseHandle;
   last: { sql: string; parameters: readonly unknown[] }[];
   drop(): Promise<void>;
+  /** A kept database that already holds the synthetic projects. */
+  generated: boolean;
 }
+
+const keptName = process.env.BENCH_KEEP_DATABASE;
 
 async function open(kind: DatabaseKind): Promise<Bench> {
   const last: Bench["last"] = [];
@@ -45,21 +51,40 @@ async function open(kind: DatabaseKind): Promise<Bench> {
   };
   if (kind === "pglite") {
     const handle = await createDatabase({ dataDir: "memory://", onQuery });
-    return { kind, handle, last, drop: () => handle.close() };
+    return { kind, handle, last, drop: () => handle.close(), generated: false };
   }
-  const name = `wg_bench_${randomBytes(5).toString("hex")}`;
-  // A UTF-8 collation and ctype, as the service expects (docs/query.md).
-  await createPostgresDatabase(adminUrl, name);
+  const name = keptName ?? `wg_bench_${randomBytes(5).toString("hex")}`;
+  const generated = keptName ? await holdsProjects(name, sizes.postgres) : false;
+  if (!generated) {
+    // A kept database of another size, or one whose generation was interrupted, starts over.
+    if (keptName) await dropPostgresDatabase(adminUrl, name);
+    // A UTF-8 collation and ctype, as the service expects (docs/query.md).
+    await createPostgresDatabase(adminUrl, name);
+  }
   const handle = await createDatabase({ url: withDatabase(adminUrl, name), onQuery, poolSize: 2 });
   return {
     kind,
     handle,
     last,
+    generated,
     drop: async () => {
       await handle.close();
+      if (keptName) return;
       await dropPostgresDatabase(adminUrl, name);
     },
   };
+}
+
+/** Whether database `name` exists and holds exactly `projects` synthetic projects. */
+async function holdsProjects(name: string, projects: number): Promise<boolean> {
+  const exists = await admin(adminUrl, (c) => c.query("select 1 from pg_database where datname = $1", [name]));
+  if (exists.rowCount === 0) return false;
+  return admin(withDatabase(adminUrl, name), async (c) => {
+    const table = await c.query("select to_regclass('public.project') is not null as present");
+    if (!table.rows[0]?.present) return false;
+    const count = await c.query<{ n: string }>("select count(*) as n from project");
+    return Number(count.rows[0]?.n) === projects;
+  });
 }
 
 async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
@@ -92,16 +117,19 @@ async function run(kind: DatabaseKind) {
     const { db } = bench.handle;
     await migrateToLatest(db);
     if (kind === "postgres") await sql`set maintenance_work_mem = '512MB'`.execute(db);
-    const load = await timed(() =>
-      generateSyntheticProjects(db, {
+    const load = await timed(async () => {
+      if (bench.generated) return;
+      await generateSyntheticProjects(db, {
         projects: size,
         usagePerProject: 3,
         onProgress: (done, total) => process.stdout.write(`\r  generating ${done.toLocaleString("en")} / ${total.toLocaleString("en")}`),
-      }),
-    );
+      });
+    });
     const sizeRow = await sql<{ table: string; index: string }>`
       select pg_size_pretty(pg_table_size('project')) as table, pg_size_pretty(pg_relation_size('project_search_idx')) as index`.execute(db);
-    console.log(`\n  generated and indexed in ${(load.ms / 1000).toFixed(1)} s (table ${sizeRow.rows[0]?.table}, search index ${sizeRow.rows[0]?.index})`);
+    console.log(
+      `\n  ${bench.generated ? `kept database ${keptName}` : `generated and indexed in ${(load.ms / 1000).toFixed(1)} s`} (table ${sizeRow.rows[0]?.table}, search index ${sizeRow.rows[0]?.index})`,
+    );
 
     const app = createApp({ database: bench.handle, graphiql: false, logError: (m, e) => console.error(m, e) });
     // Only the search timing reads its data; the others time the request.
@@ -220,4 +248,4 @@ async function run(kind: DatabaseKind) {
 
 const started = performance.now();
 for (const kind of wanted) await run(kind);
-console.log(`\nbench finished in ${((performance.now() - started) / 1000).toFixed(0)} s; its databases are dropped.`);
+console.log(`\nbench finished in ${((performance.now() - started) / 1000).toFixed(0)} s; ${keptName ? `${keptName} is kept` : "its databases are dropped"}.`);
