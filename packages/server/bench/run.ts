@@ -145,7 +145,6 @@ async function run(kind: DatabaseKind) {
     for (const [name, query] of [
       ["projects where text 里親, totalCount", `{ projects(first: 20, where: { text: "里親" }) { totalCount nodes { name } } }`],
       ["projects where text 虐待 防止, totalCount", `{ projects(first: 20, where: { text: "虐待 防止" }) { totalCount nodes { name } } }`],
-      ["nested text filter 相談", `{ departments(first: 20) { nodes { projects(first: 20, where: { text: "相談" }) { nodes { name } } } } }`],
     ] as const) {
       const r = await measure(query);
       console.log(`  ${name.padEnd(40)} ${ms(r.ms).padStart(10)}`);
