@@ -169,6 +169,14 @@ async function run(kind: DatabaseKind) {
       );
       if (q === "里親") for (const line of outline(plan)) console.log(`      ${line}`);
     }
+    console.log("\n  text filters (median of 7 requests through GraphQL)");
+    for (const [name, query] of [
+      ["projects where text 里親, totalCount", `{ projects(first: 20, where: { text: "里親" }) { totalCount nodes { name } } }`],
+      ["projects where text 虐待 防止, totalCount", `{ projects(first: 20, where: { text: "虐待 防止" }) { totalCount nodes { name } } }`],
+    ] as const) {
+      const r = await measure(query);
+      console.log(`  ${name.padEnd(40)} ${ms(r.ms).padStart(10)}`);
+    }
 
     console.log("\n  keyset pages (first: 20): page 1 vs page 500 (cursor of row 9,980), median of 7");
     const cursorAt = async (

@@ -195,6 +195,8 @@ export interface ConnectionQuery<Row, DB, TB extends keyof DB> {
   /** Ordering; the last term must make it total (an id). */
   order: SortTerm[];
   args: PageArgs;
+  /** The statement's plan does not depend on its values (prepared() planOnce): PGlite prepares it too. */
+  planOnce?: boolean | undefined;
 }
 
 /**
@@ -245,6 +247,7 @@ async function loadRootPage<Row, DB, TB extends keyof DB>(
   const result = await withCursorValues(query.args, () =>
     executePrepared(
       query.db,
+      query.planOnce,
       sql<PageRow<Row>>`
     ${shared}select t.${sql.ref(TOTAL)}, p.*
     from (${query.args.countTotal === false ? sql`select 0 as ${sql.ref(TOTAL)}` : sql`select count(*)::int as ${sql.ref(TOTAL)} from (${counted}) c`}) t
@@ -294,8 +297,8 @@ function toPage<Row>(
  * the request (keys, words and cursors are parameters), so PostgreSQL parses and plans it once
  * per connection; a search spent as long planning as executing.
  */
-function executePrepared<Row>(db: QueryExecutorProvider, statement: RawBuilder<Row>): Promise<QueryResult<Row>> {
-  return db.getExecutor().executeQuery(prepared(statement.compile(db)));
+function executePrepared<Row>(db: QueryExecutorProvider, planOnce: boolean | undefined, statement: RawBuilder<Row>): Promise<QueryResult<Row>> {
+  return db.getExecutor().executeQuery(prepared(statement.compile(db), { planOnce }));
 }
 
 /**
@@ -327,6 +330,7 @@ export async function loadPages<Row, DB, TB extends keyof DB>(query: ConnectionQ
   const result = await withCursorValues(query.args, () =>
     executePrepared(
       query.db,
+      query.planOnce,
       sql<PageRow<Row>>`
     with base as (${base}),
     totals as (select page_parent, count(*)::int as page_total from base group by page_parent),

@@ -57,10 +57,48 @@ export const searchable = {
  * sequence. A two-character term is its own single bigram, so the index answer is exact.
  */
 export function matchesTerms(columns: SearchableColumns, terms: string[]): RawBuilder<boolean> {
-  const bigrams = sql.join(
-    terms.map((t) => sql`search_bigrams(search_fold(${t}))`),
-    sql` || `,
+  return matchesFolded(
+    columns,
+    terms,
+    terms.map((t) => sql`search_fold(${t})`),
+    sql.join(
+      terms.map((t) => sql`search_bigrams(search_fold(${t}))`),
+      sql` || `,
+    ),
   );
-  const substrings = terms.filter((t) => [...t].length !== 2).map((t) => sql`strpos(${columns.text}, search_fold(${t})) > 0`);
-  return sql<boolean>`(${columns.grams} @> (${bigrams})${substrings.length ? sql` and ${sql.join(substrings, sql` and `)}` : sql``})`;
+}
+
+/**
+ * The query's words folded once per statement, as columns of a one-row relation (the
+ * `search_terms` CTE of foldedTerms): statements that read them fold and split each
+ * word once when they run, not once per row or per mention, and their text does not depend on
+ * the words, so a prepared statement's generic plan serves every query of the same shape.
+ */
+export interface FoldedTerms {
+  /** The CTE (name and query) to put in the statement's WITH list. */
+  name: string;
+  query: RawBuilder<unknown>;
+  /** Each word, folded: `search_terms.term_0`, … */
+  folded: RawBuilder<unknown>[];
+  /** The bigrams of every word, for the GIN index: `search_terms.grams`. */
+  grams: RawBuilder<unknown>;
+}
+
+export function foldedTerms(terms: string[]): FoldedTerms {
+  const name = "search_terms";
+  return {
+    name,
+    query: sql`select ${sql.join(terms.map((t, i) => sql`search_fold(${t}) as ${sql.ref(`term_${i}`)}`))}, ${sql.join(
+      terms.map((t) => sql`search_bigrams(search_fold(${t}))`),
+      sql` || `,
+    )} as grams`,
+    folded: terms.map((_, i) => sql.ref(`${name}.term_${i}`)),
+    grams: sql.ref(`${name}.grams`),
+  };
+}
+
+/** matchesTerms over words already folded (`folded[i]` is `terms[i]` folded, `grams` their bigrams). */
+export function matchesFolded(columns: SearchableColumns, terms: string[], folded: RawBuilder<unknown>[], grams: RawBuilder<unknown>): RawBuilder<boolean> {
+  const substrings = terms.flatMap((t, i) => ([...t].length !== 2 ? [sql`strpos(${columns.text}, ${folded[i]}) > 0`] : []));
+  return sql<boolean>`(${columns.grams} @> (${grams})${substrings.length ? sql` and ${sql.join(substrings, sql` and `)}` : sql``})`;
 }

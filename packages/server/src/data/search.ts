@@ -6,7 +6,7 @@ import type { Database } from "../db/types.ts";
 import { mapPage } from "./catalog.ts";
 import { keyOf } from "./keys.ts";
 import { emptyPage, loadPages, type Page, type PageArgs, type SortTerm } from "./pagination.ts";
-import { foldForSearch, matchesTerms, searchable, searchTerms } from "./search-text.ts";
+import { type FoldedTerms, foldedTerms, foldForSearch, matchesFolded, searchable, searchTerms } from "./search-text.ts";
 
 export type SearchableType = "Project" | "Department" | "BeneficiaryGroup";
 export const searchableTypes: SearchableType[] = ["Project", "Department", "BeneficiaryGroup"];
@@ -21,24 +21,23 @@ export interface SearchHit {
 }
 
 /** Occurrences of a folded term in folded text. */
-const occurrences = (text: RawBuilder<unknown>, term: string) =>
-  sql`((char_length(${text}) - char_length(replace(${text}, search_fold(${term}), ''))) / greatest(char_length(search_fold(${term})), 1))`;
+const occurrences = (text: RawBuilder<unknown>, term: RawBuilder<unknown>) =>
+  sql`((char_length(${text}) - char_length(replace(${text}, ${term}, ''))) / greatest(char_length(${term}), 1))`;
 
 /**
  * Per word: 3 if it is in the name, plus half a point per occurrence in the description (at
  * most 5 counted), plus 1 when the name starts with the first word. Rounded so that cursors
- * compare exactly.
+ * compare exactly. `folded` are the words as folded by the statement (foldedTerms).
  */
-function score(name: RawBuilder<unknown>, description: RawBuilder<unknown> | null, terms: string[]): RawBuilder<unknown> {
-  const parts = terms.map((t) => {
-    const inName = sql`case when strpos(${name}, search_fold(${t})) > 0 then 3 else 0 end`;
+function score(name: RawBuilder<unknown>, description: RawBuilder<unknown> | null, folded: RawBuilder<unknown>[]): RawBuilder<unknown> {
+  const parts = folded.map((t) => {
+    const inName = sql`case when strpos(${name}, ${t}) > 0 then 3 else 0 end`;
     return description ? sql`${inName} + least(${occurrences(description, t)}, 5) * 0.5` : inName;
   });
-  const startsWith = sql`case when starts_with(${name}, search_fold(${terms[0]})) then 1 else 0 end`;
+  const startsWith = sql`case when starts_with(${name}, ${folded[0]}) then 1 else 0 end`;
   return sql`round((${sql.join(parts, sql` + `)} + ${startsWith})::numeric, 4)`;
 }
 
-/** The matching rows of each wanted table, with their score unless only counting. */
 /** A row of the union of searchable tables. */
 interface HitRow {
   type: SearchableType;
@@ -46,16 +45,21 @@ interface HitRow {
   id: string;
   title: string;
   body: string | null;
-  score: string | null;
+  score: string;
 }
 
-function hitsOf(types: readonly SearchableType[], terms: string[], withScore: boolean): RawBuilder<HitRow> {
+/**
+ * The matching rows of each wanted table with their score, reading the words folded once
+ * (`words`, a one-row relation joined to each table; its grams are the GIN index condition).
+ */
+function hitsOf(types: readonly SearchableType[], terms: string[], words: FoldedTerms): RawBuilder<HitRow> {
   const branches: RawBuilder<unknown>[] = [];
-  const scored = (s: RawBuilder<unknown>) => (withScore ? s : sql`null::numeric`);
+  const from = (table: keyof typeof searchable) =>
+    sql`${sql.table(words.name)} join ${sql.table(table)} on ${matchesFolded(searchable[table], terms, words.folded, words.grams)}`;
   if (types.includes("Project")) {
     branches.push(sql`select 'Project'::text as type, project.municipality_code, project.id, project.name_ja as title, project.description_ja as body,
-      ${scored(score(sql`project.search_name`, sql`project.search_body`, terms))} as score
-      from project where ${matchesTerms(searchable.project, terms)}`);
+      ${score(sql`project.search_name`, sql`project.search_body`, words.folded)} as score
+      from ${from("project")}`);
   }
   for (const [type, table] of [
     ["Department", "department"],
@@ -63,10 +67,10 @@ function hitsOf(types: readonly SearchableType[], terms: string[], withScore: bo
   ] as const) {
     if (!types.includes(type)) continue;
     branches.push(sql`select ${sql.lit(type)}::text as type, ${sql.ref(`${table}.municipality_code`)}, ${sql.ref(`${table}.id`)}, ${sql.ref(`${table}.name_ja`)} as title,
-      null::text as body, ${scored(score(searchable[table].text, null, terms))} as score
-      from ${sql.table(table)} where ${matchesTerms(searchable[table], terms)}`);
+      null::text as body, ${score(searchable[table].text, null, words.folded)} as score
+      from ${from(table)}`);
   }
-  return sql`(${sql.join(branches, sql` union all `)})`;
+  return sql`${sql.join(branches, sql` union all `)}`;
 }
 
 const searchOrder: SortTerm[] = [
@@ -86,12 +90,18 @@ export async function searchPage(
   // Left out means every type; an empty list, like every empty filter list, matches nothing.
   const wanted = types ?? searchableTypes;
   if (wanted.length === 0) return emptyPage();
+  const words = foldedTerms(terms);
+  // One pass: the hits are found and scored once (a materialized CTE, words folded once in
+  // another), and both the total and the page read them; the page's order needs every hit's
+  // score anyway. Before, the count found the hits a second time.
   const pages = await loadPages({
     db,
-    base: db.selectFrom(hitsOf(wanted, terms, true).as("hit")).selectAll("hit"),
-    countBase: db.selectFrom(hitsOf(wanted, terms, false).as("hit")).selectAll("hit"),
+    shared: { name: "hit", query: sql`with ${sql.table(words.name)} as materialized (${words.query}) ${hitsOf(wanted, terms, words)}` },
+    base: db.selectFrom(sql<HitRow>`hit`.as("hit")).selectAll("hit"),
     order: searchOrder,
     args,
+    // The words reach the hits through search_terms: no estimate depends on them.
+    planOnce: true,
   });
   return mapPage(
     pages.get(""),
