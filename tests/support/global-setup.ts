@@ -47,7 +47,8 @@ async function postgresTemplates(url: string): Promise<{ names: Record<TemplateN
   try {
     for (const template of ["migrated", "loaded"] as const) {
       await createPostgresDatabase(url, names[template]);
-      const handle = await createDatabase({ url: withDatabase(url, names[template]), poolSize: 2 });
+      // A generous connect timeout: a busy shared server has taken longer than the default 5 s.
+      const handle = await createDatabase({ url: withDatabase(url, names[template]), poolSize: 2, connectionTimeoutMs: 30_000 });
       try {
         await prepare(handle, template);
       } finally {
