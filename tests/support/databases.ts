@@ -91,6 +91,11 @@ async function pgliteState(db: Kysely<Database>): Promise<string> {
   return rows[0]!.state;
 }
 
+/** A PGlite template dump, for createDatabase's loadDataDir where a test opens PGlite with options of its own. */
+export function pgliteTemplate(template: TemplateName): Blob {
+  return new Blob([readFileSync(inject("pgliteTemplates")[template])]);
+}
+
 async function takePGlite(template: TemplateName): Promise<KeptPGlite> {
   const kept = keptPGlites[template].pop();
   if (kept) return kept;
@@ -98,7 +103,7 @@ async function takePGlite(template: TemplateName): Promise<KeptPGlite> {
   fresh.handle = await createDatabase({
     dataDir: "memory://",
     onQuery: (event) => fresh.recordTo?.(event),
-    loadDataDir: new Blob([readFileSync(inject("pgliteTemplates")[template])]),
+    loadDataDir: pgliteTemplate(template),
   });
   fresh.state = await pgliteState(fresh.handle.db);
   return fresh;
