@@ -99,13 +99,13 @@ export function pgliteTemplate(template: TemplateName): Blob {
 async function takePGlite(template: TemplateName): Promise<KeptPGlite> {
   const kept = keptPGlites[template].pop();
   if (kept) return kept;
-  const fresh: KeptPGlite = { handle: undefined as unknown as DatabaseHandle, recordTo: undefined, state: "", closed: false };
-  fresh.handle = await createDatabase({
+  let fresh: KeptPGlite | undefined;
+  const handle = await createDatabase({
     dataDir: "memory://",
-    onQuery: (event) => fresh.recordTo?.(event),
+    onQuery: (event) => fresh?.recordTo?.(event),
     loadDataDir: pgliteTemplate(template),
   });
-  fresh.state = await pgliteState(fresh.handle.db);
+  fresh = { handle, recordTo: undefined, state: await pgliteState(handle.db), closed: false };
   return fresh;
 }
 
