@@ -5,13 +5,11 @@
 // PGlite's only connection makes a real query block.
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadBundledDataset } from "../packages/server/src/app-database.ts";
 import { createDatabase, type DatabaseHandle } from "../packages/server/src/db/database.ts";
-import { migrateToLatest } from "../packages/server/src/db/migrate.ts";
 import { RequestCancelledError } from "../packages/server/src/db/request-scope.ts";
 import { type App, createApp } from "../packages/server/src/yoga.ts";
 import { postGraphQL, startTestApp, type TestApp } from "./support/app.ts";
-import { engines } from "./support/databases.ts";
+import { engines, pgliteTemplate } from "./support/databases.ts";
 import { holdDepartments, until } from "./support/waits.ts";
 
 const departmentsQuery = "{ departments(first: 1) { nodes { name } } }";
@@ -72,15 +70,15 @@ describe.runIf(engines().includes("pglite"))("cancellation on pglite", () => {
   const ran: string[] = [];
   const refused: unknown[] = [];
   beforeAll(async () => {
+    // The loaded template (migrated, bundled data imported), opened with this test's own hook.
     handle = await createDatabase({
       dataDir: "memory://",
+      loadDataDir: pgliteTemplate("loaded"),
       onQuery: (event) => {
         if (event.level === "query") ran.push(event.query.sql);
         else refused.push(event.error);
       },
     });
-    await migrateToLatest(handle.db);
-    await loadBundledDataset(handle);
     app = createApp({ database: handle, requestTimeoutMs: 2_000, logError: () => {} });
   });
   afterAll(() => handle?.close());

@@ -14,13 +14,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DepartmentsOperation } from "../packages/sdk/src/index.ts";
 import { loadBundledDataset } from "../packages/server/src/app-database.ts";
 import { sdkPersistedDocuments } from "../packages/server/src/config.ts";
-import { createDatabase } from "../packages/server/src/db/database.ts";
-import { migrateToLatest } from "../packages/server/src/db/migrate.ts";
 import { type DeliveryOptions, defaultDeliveryOptions, deliveryOptionsFromEnv, type ResponseCacheOptions } from "../packages/server/src/http/delivery.ts";
 import { loadTrustedDocuments } from "../packages/server/src/http/trusted-documents.ts";
 import { createApp } from "../packages/server/src/yoga.ts";
 import { startTestApp, type TestApp } from "./support/app.ts";
-import { engines } from "./support/databases.ts";
+import { createTestDatabase, engines } from "./support/databases.ts";
 import { exampleDataset } from "./support/import-files.ts";
 import { type Listening, listen } from "./support/listen.ts";
 
@@ -459,9 +457,9 @@ describe.runIf(engines().includes("postgres"))("a data version that cannot be re
 
 describe("the data version", () => {
   it("moves with every migration-tracked write, once per transaction, and is read by the server", async () => {
-    const handle = await createDatabase({ dataDir: "memory://" });
+    // The migrated template: the same migrations, without running PGlite's initdb here.
+    const handle = await createTestDatabase("pglite");
     try {
-      await migrateToLatest(handle.db);
       const version = async () => Number((await sql<{ version: string }>`select version from data_version`.execute(handle.db)).rows[0]!.version);
       const start = await version();
       await loadBundledDataset(handle, exampleDataset);
@@ -472,7 +470,7 @@ describe("the data version", () => {
       await sql`select 1 from project`.execute(handle.db);
       expect(await version()).toBe(afterImport + 1);
     } finally {
-      await handle.close();
+      await handle.drop();
     }
   });
 });

@@ -49,8 +49,8 @@ describe.each(engines())("importing on %s", (kind) => {
   let changed: ReturnType<typeof changedCopy>;
 
   beforeAll(async () => {
-    target = await createImportTarget(kind);
-    await target.withDatabase((handle) => loadBundledDataset(handle, bundledDataset));
+    // The loaded template: the global setup's import of these same files on this engine.
+    target = await createImportTarget(kind, { load: true });
     original = await target.withDatabase(({ db }) => tableChecksums(db));
     originalIds = await projectIds(target);
     changed = changedCopy();

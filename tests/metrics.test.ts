@@ -8,7 +8,7 @@ import { createMetrics, type Metrics, metricsEndpointPlugin } from "../packages/
 import { requestFactsPlugin } from "../packages/server/src/observability/request-facts.ts";
 import { type App, createApp } from "../packages/server/src/yoga.ts";
 import { postGraphQL } from "./support/app.ts";
-import { createTestDatabase, engines, type TestDatabase } from "./support/databases.ts";
+import { createTestDatabase, engines, pgliteTemplate, type TestDatabase } from "./support/databases.ts";
 
 /** The value of one sample line of the exposition text, e.g. sample(text, 'graphql_requests_total{operation="A",…}'). */
 function sample(text: string, series: string): number | undefined {
@@ -26,7 +26,11 @@ describe.each(engines())("metrics on %s", (kind) => {
     metrics = createMetrics();
     // The database's statements must reach the metrics: opened here with their hook.
     empty = kind === "postgres" ? await createTestDatabase("postgres", { migrate: false }) : undefined;
-    database = await createDatabase({ ...(empty ? { url: empty.url } : { dataDir: "memory://" }), onQuery: metrics.observeStatement });
+    // PGlite starts from the loaded template (migrateAndLoad then finds it done), PostgreSQL empty.
+    database = await createDatabase({
+      ...(empty ? { url: empty.url } : { dataDir: "memory://", loadDataDir: pgliteTemplate("loaded") }),
+      onQuery: metrics.observeStatement,
+    });
     await migrateAndLoad(database);
     metrics.watchDatabase(database);
     app = createApp({

@@ -13,6 +13,7 @@ import { createLogger, requestLogger } from "../packages/server/src/observabilit
 import { requestFactsPlugin } from "../packages/server/src/observability/request-facts.ts";
 import { startTracing, type Tracing } from "../packages/server/src/observability/tracing.ts";
 import { type App, createApp } from "../packages/server/src/yoga.ts";
+import { pgliteTemplate } from "./support/databases.ts";
 
 interface ReceivedSpan {
   traceId: string;
@@ -46,7 +47,8 @@ describe("OpenTelemetry traces over OTLP/HTTP", () => {
     await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
     const { port } = receiver.address() as AddressInfo;
     tracing = startTracing({ endpoint: `http://127.0.0.1:${port}`, serviceName: "welfare-graph-test", exportDelayMs: 50 });
-    database = await createDatabase({ dataDir: "memory://", onQuery: tracing.observeStatement });
+    // The loaded template: migrateAndLoad below finds it migrated and loaded.
+    database = await createDatabase({ dataDir: "memory://", loadDataDir: pgliteTemplate("loaded"), onQuery: tracing.observeStatement });
     await migrateAndLoad(database);
     const logger = createLogger({
       level: "info",

@@ -3,8 +3,12 @@
 // migrated by the real migrations and, when asked, loaded by the real importer. No mocks.
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+import { type Kysely, type LogEvent, sql } from "kysely";
 import { inject } from "vitest";
 import { createDatabase, type DatabaseHandle, type DatabaseKind } from "../../packages/server/src/db/database.ts";
+import type { Database } from "../../packages/server/src/db/types.ts";
+import type { TemplateName } from "./global-setup.ts";
 import { createPostgresDatabase, dropPostgresDatabase, withDatabase } from "./postgres-admin.ts";
 
 /** The engines this run covers: PGlite always, PostgreSQL when reachable. */
@@ -32,7 +36,9 @@ export async function createTestDatabase(kind: DatabaseKind, options: { migrate?
   };
   const template = options.migrate === false ? undefined : options.load ? "loaded" : "migrated";
   let handle: DatabaseHandle;
-  let drop = async () => {};
+  let drop = async () => {
+    await handle.close();
+  };
   let url: string | undefined;
   if (kind === "postgres") {
     const adminUrl = inject("postgresUrl");
@@ -40,10 +46,17 @@ export async function createTestDatabase(kind: DatabaseKind, options: { migrate?
     await createPostgresDatabase(adminUrl, name, template && inject("postgresTemplates")[template]);
     url = withDatabase(adminUrl, name);
     handle = await createDatabase({ url, onQuery, poolSize: 4 });
-    drop = () => dropPostgresDatabase(adminUrl, name);
+    drop = async () => {
+      await handle.close();
+      await dropPostgresDatabase(adminUrl, name);
+    };
+  } else if (template) {
+    const kept = await takePGlite(template);
+    kept.recordTo = onQuery;
+    handle = { ...kept.handle, close: () => retire(kept) };
+    drop = () => giveBack(template, kept);
   } else {
-    const loadDataDir = template ? new Blob([readFileSync(inject("pgliteTemplates")[template])]) : undefined;
-    handle = await createDatabase({ dataDir: "memory://", onQuery, loadDataDir });
+    handle = await createDatabase({ dataDir: "memory://", onQuery });
   }
   statements.count = 0;
   statements.sql.length = 0;
@@ -52,9 +65,66 @@ export async function createTestDatabase(kind: DatabaseKind, options: { migrate?
     ...handle,
     statements,
     ...(url ? { url } : {}),
-    drop: async () => {
-      await handle.close();
-      await drop();
-    },
+    drop,
   };
+}
+
+// Opening a PGlite from a template costs seconds (WebAssembly memory, the unpacked data folder,
+// PostgreSQL's start), and most files only read. So a worker keeps the ones given back
+// untouched and hands them to its next files: a database that was written to (any write, DDL
+// included, takes a transaction id) or had a session setting changed is closed instead.
+interface KeptPGlite {
+  handle: DatabaseHandle;
+  /** The current user's statement recorder (none while kept). */
+  recordTo: ((event: LogEvent) => void) | undefined;
+  state: string;
+  closed: boolean;
+}
+
+const keptPGlites: Record<TemplateName, KeptPGlite[]> = { migrated: [], loaded: [] };
+const maxKept = 3;
+
+/** The next transaction id and the session's own settings: unchanged exactly when nothing was written or set. */
+async function pgliteState(db: Kysely<Database>): Promise<string> {
+  const { rows } = await sql<{ state: string }>`select pg_snapshot_xmax(pg_current_snapshot())::text || ' ' ||
+    coalesce((select string_agg(name || '=' || setting, ',' order by name) from pg_settings where source = 'session'), '') as state`.execute(db);
+  return rows[0]!.state;
+}
+
+/** A PGlite template dump, for createDatabase's loadDataDir where a test opens PGlite with options of its own. */
+export function pgliteTemplate(template: TemplateName): Blob {
+  return new Blob([readFileSync(inject("pgliteTemplates")[template])]);
+}
+
+async function takePGlite(template: TemplateName): Promise<KeptPGlite> {
+  const kept = keptPGlites[template].pop();
+  if (kept) return kept;
+  let fresh: KeptPGlite | undefined;
+  const handle = await createDatabase({
+    dataDir: "memory://",
+    onQuery: (event) => fresh?.recordTo?.(event),
+    loadDataDir: pgliteTemplate(template),
+  });
+  fresh = { handle, recordTo: undefined, state: await pgliteState(handle.db), closed: false };
+  return fresh;
+}
+
+async function retire(kept: KeptPGlite): Promise<void> {
+  if (kept.closed) return;
+  kept.closed = true;
+  await kept.handle.close();
+}
+
+async function giveBack(template: TemplateName, kept: KeptPGlite): Promise<void> {
+  kept.recordTo = undefined;
+  if (kept.closed) return;
+  // A transaction left open would hold PGlite's only connection: then the state never comes.
+  const bound = new AbortController();
+  const state = await Promise.race([
+    pgliteState(kept.handle.db).catch(() => undefined),
+    sleep(2_000, undefined, { signal: bound.signal }).catch(() => undefined),
+  ]);
+  bound.abort();
+  if (state === kept.state && keptPGlites[template].length < maxKept) keptPGlites[template].push(kept);
+  else await retire(kept);
 }
