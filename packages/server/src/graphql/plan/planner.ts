@@ -40,6 +40,8 @@ const preloadedKey = (responseKey: string) => `$${responseKey}`;
 interface NodePlan {
   shape: TableShape;
   props: string[];
+  /** How each of `props` is read back from its text, in the same order. */
+  readers: Array<(value: string) => unknown>;
   relations: Array<{ responseKey: string; plan: RelationPlan }>;
 }
 
@@ -93,7 +95,8 @@ function planNodeFrom(context: SelectionContext, shape: TableShape, fields: Map<
     // What the resolver reads; a field the planner does not know gets the whole object.
     for (const prop of shape.fieldProps[field.name] ?? Object.keys(shape.props)) props.add(prop);
   }
-  return { shape, props: [...props].filter((prop) => prop in shape.props), relations };
+  const planned = [...props].filter((prop) => prop in shape.props);
+  return { shape, props: planned, readers: planned.map((prop) => readProp[(shape.props[prop] as PlannedProp).kind]), relations };
 }
 
 /**
@@ -171,7 +174,7 @@ function planConnection(
         nodeSelections.flatMap((selected) => subSelections(selected)),
       )
     : new Map<string, SelectedField>();
-  const node = nodeType ? planNodeFrom(context, shape, fields) : { shape, props: [], relations: [] };
+  const node = nodeType ? planNodeFrom(context, shape, fields) : { shape, props: [], readers: [], relations: [] };
   return {
     kind: "connection",
     table,
@@ -260,8 +263,9 @@ function readNode(node: NodePlan, values: RowValues): Record<string, unknown> {
   const row: Record<string, unknown> = {};
   let i = 0;
   for (const prop of node.props) {
-    const value = values[i++] ?? null;
-    row[prop] = value === null ? null : readProp[(node.shape.props[prop] as PlannedProp).kind](value);
+    const value = values[i] ?? null;
+    row[prop] = value === null ? null : (node.readers[i] as (value: string) => unknown)(value);
+    i++;
   }
   for (const { responseKey, plan } of node.relations) {
     const value = values[i++] ?? null;
