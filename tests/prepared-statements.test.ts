@@ -82,48 +82,50 @@ describe.each(engines())("prepared statements on %s", (kind) => {
     expect((marked as { code?: string }).code).toBe("22021");
   });
 
-  // On PostgreSQL, pg keeps its own record of what each connection prepared and does not
-  // recover from these two (a statement dropped behind its back; a table change after
-  // migrations, which run before the server reads); PGlite's PREPARE/EXECUTE path does.
-  it.runIf(kind === "pglite")("prepares a statement again after the session dropped it (DEALLOCATE ALL)", async () => {
-    await database.db.connection().execute(async (db) => {
-      const statement = prepared(sql<{ n: number }>`select count(*)::int as n from department where municipality_code = ${"431001"}`.compile(db), planOnce);
-      const before = await db.executeQuery(statement);
-      await sql`deallocate all`.execute(db);
-      expect((await db.executeQuery(statement)).rows).toEqual(before.rows);
+  if (kind === "pglite") {
+    // On PostgreSQL, pg keeps its own record of what each connection prepared and does not
+    // recover from these two (a statement dropped behind its back; a table change after
+    // migrations, which run before the server reads); PGlite's PREPARE/EXECUTE path does.
+    it("prepares a statement again after the session dropped it (DEALLOCATE ALL)", async () => {
+      await database.db.connection().execute(async (db) => {
+        const statement = prepared(sql<{ n: number }>`select count(*)::int as n from department where municipality_code = ${"431001"}`.compile(db), planOnce);
+        const before = await db.executeQuery(statement);
+        await sql`deallocate all`.execute(db);
+        expect((await db.executeQuery(statement)).rows).toEqual(before.rows);
+      });
     });
-  });
 
-  it.runIf(kind === "pglite")("prepares a statement again when a table change alters its result", async () => {
-    await database.db.connection().execute(async (db) => {
-      await sql`create table prepared_probe (a int)`.execute(db);
-      try {
-        await sql`insert into prepared_probe values (1)`.execute(db);
-        const statement = prepared(sql<Record<string, unknown>>`select * from prepared_probe where a = ${1}`.compile(db), planOnce);
-        expect((await db.executeQuery(statement)).rows).toEqual([{ a: 1 }]);
-        await sql`alter table prepared_probe add column b text default 'x'`.execute(db);
-        expect((await db.executeQuery(statement)).rows).toEqual([{ a: 1, b: "x" }]);
-      } finally {
-        await sql`drop table prepared_probe`.execute(db);
-      }
+    it("prepares a statement again when a table change alters its result", async () => {
+      await database.db.connection().execute(async (db) => {
+        await sql`create table prepared_probe (a int)`.execute(db);
+        try {
+          await sql`insert into prepared_probe values (1)`.execute(db);
+          const statement = prepared(sql<Record<string, unknown>>`select * from prepared_probe where a = ${1}`.compile(db), planOnce);
+          expect((await db.executeQuery(statement)).rows).toEqual([{ a: 1 }]);
+          await sql`alter table prepared_probe add column b text default 'x'`.execute(db);
+          expect((await db.executeQuery(statement)).rows).toEqual([{ a: 1, b: "x" }]);
+        } finally {
+          await sql`drop table prepared_probe`.execute(db);
+        }
+      });
     });
-  });
 
-  it.runIf(kind === "pglite")("inside a transaction, a statement the session lost fails with its own error and runs again afterwards", async () => {
-    const statement = prepared(
-      sql<{ n: number }>`select count(*)::int as n from beneficiary_group where municipality_code = ${"431001"}`.compile(database.db),
-      planOnce,
-    );
-    const before = await database.db.executeQuery(statement);
-    const failed = await database.db
-      .transaction()
-      .execute(async (trx) => {
-        await sql`deallocate all`.execute(trx);
-        await trx.executeQuery(statement);
-      })
-      .catch((error: { code?: string; message?: string }) => error);
-    expect(failed).toMatchObject({ code: "26000" });
-    expect((failed as { message: string }).message).toMatch(/prepared statement .* does not exist/);
-    expect((await database.db.executeQuery(statement)).rows).toEqual(before.rows);
-  });
+    it("inside a transaction, a statement the session lost fails with its own error and runs again afterwards", async () => {
+      const statement = prepared(
+        sql<{ n: number }>`select count(*)::int as n from beneficiary_group where municipality_code = ${"431001"}`.compile(database.db),
+        planOnce,
+      );
+      const before = await database.db.executeQuery(statement);
+      const failed = await database.db
+        .transaction()
+        .execute(async (trx) => {
+          await sql`deallocate all`.execute(trx);
+          await trx.executeQuery(statement);
+        })
+        .catch((error: { code?: string; message?: string }) => error);
+      expect(failed).toMatchObject({ code: "26000" });
+      expect((failed as { message: string }).message).toMatch(/prepared statement .* does not exist/);
+      expect((await database.db.executeQuery(statement)).rows).toEqual(before.rows);
+    });
+  }
 });

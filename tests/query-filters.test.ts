@@ -155,7 +155,7 @@ describe.each(cases)("project filters and orderings on %s with the %s", (kind, d
     expect(nodes.map(nodeId)).toEqual([...f.projects].sort(compare).map(id));
   });
 
-  it.runIf(dataset === "data files")("reads a page by amount from an index in either direction, without sorting every project", async () => {
+  it("reads a page by amount from an index in either direction, without sorting every project", async () => {
     for (const direction of ["ASC", "DESC"]) {
       f.t.database.statements.sql.length = 0;
       f.t.database.statements.parameters.length = 0;
