@@ -8,17 +8,17 @@
 //   BENCH_ENGINES=postgres,pglite
 //   BENCH_KEEP_DATABASE=name      PostgreSQL: generate into this database once and keep it; later
 //                                 runs with the same name and size skip the generation (minutes)
-import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { CompiledQuery, type Kysely, sql } from "kysely";
-import { admin, createPostgresDatabase, dropPostgresDatabase, withDatabase } from "../../../tests/support/postgres-admin.ts";
+import { admin, withDatabase } from "../../../tests/support/postgres-admin.ts";
 import { encodeCursor } from "../src/data/pagination.ts";
 import { projectOrder } from "../src/data/project-query.ts";
 import { reportOrder } from "../src/data/projects.ts";
-import { createDatabase, type DatabaseHandle, type DatabaseKind } from "../src/db/database.ts";
+import type { DatabaseHandle, DatabaseKind } from "../src/db/database.ts";
 import { migrateToLatest } from "../src/db/migrate.ts";
 import type { Database } from "../src/db/types.ts";
 import { createApp } from "../src/yoga.ts";
+import { median, openBenchDatabase } from "./bench-database.ts";
 import { adminUrl } from "./serve.ts";
 import { generateSyntheticProjects } from "./synthetic.ts";
 
@@ -30,7 +30,6 @@ const wanted = (process.env.BENCH_ENGINES ?? "postgres,pglite").split(",").map((
 const RUNS = 7;
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 interface Bench {
   kind: DatabaseKind;
@@ -49,30 +48,10 @@ async function open(kind: DatabaseKind): Promise<Bench> {
     last.push({ sql: event.query.sql, parameters: event.query.parameters });
     if (last.length > 20) last.shift();
   };
-  if (kind === "pglite") {
-    const handle = await createDatabase({ dataDir: "memory://", onQuery });
-    return { kind, handle, last, drop: () => handle.close(), generated: false };
-  }
-  const name = keptName ?? `wg_bench_${randomBytes(5).toString("hex")}`;
-  const generated = keptName ? await holdsProjects(name, sizes.postgres) : false;
-  if (!generated) {
-    // A kept database of another size, or one whose generation was interrupted, starts over.
-    if (keptName) await dropPostgresDatabase(adminUrl, name);
-    // A UTF-8 collation and ctype, as the service expects (docs/query.md).
-    await createPostgresDatabase(adminUrl, name);
-  }
-  const handle = await createDatabase({ url: withDatabase(adminUrl, name), onQuery, poolSize: 2 });
-  return {
-    kind,
-    handle,
-    last,
-    generated,
-    drop: async () => {
-      await handle.close();
-      if (keptName) return;
-      await dropPostgresDatabase(adminUrl, name);
-    },
-  };
+  // A kept database of another size, or one whose generation was interrupted, starts over.
+  const generated = kind === "postgres" && keptName !== undefined && (await holdsProjects(keptName, sizes.postgres));
+  const { handle, drop } = await openBenchDatabase(kind, { onQuery, poolSize: 2, name: kind === "postgres" ? keptName : undefined, reuse: generated });
+  return { kind, handle, last, drop, generated };
 }
 
 /** Whether database `name` exists and holds exactly `projects` synthetic projects. */

@@ -4,15 +4,13 @@
 // whole request through yoga.fetch; medians of BENCH_RUNS (25) after BENCH_WARMUP (20) rounds.
 //   pnpm bench:search-small   BENCH_ENGINES=postgres,pglite  BENCH_DATABASE_URL (admin connection)
 //   BENCH_QUERIES (GraphQL documents, one a line)  BENCH_PLAN=1 (print the plans)  BENCH_SQL=1
-import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { CompiledQuery, type Kysely } from "kysely";
-import { createPostgresDatabase, dropPostgresDatabase, withDatabase } from "../../../tests/support/postgres-admin.ts";
 import { migrateAndLoad } from "../src/app-database.ts";
-import { createDatabase, type DatabaseHandle, type DatabaseKind } from "../src/db/database.ts";
+import type { DatabaseKind } from "../src/db/database.ts";
 import type { Database } from "../src/db/types.ts";
 import { createApp } from "../src/yoga.ts";
-import { adminUrl } from "./serve.ts";
+import { median, openBenchDatabase } from "./bench-database.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 25);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 20);
@@ -26,10 +24,6 @@ const requests = (
   ]
 ).filter(Boolean);
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length ? sorted[Math.floor(sorted.length / 2)]! : Number.NaN;
-};
 const f = (value: number) => value.toFixed(2);
 
 interface Statement {
@@ -38,23 +32,9 @@ interface Statement {
   ms: number;
 }
 
-async function open(kind: DatabaseKind, captured: Statement[]): Promise<{ handle: DatabaseHandle; drop(): Promise<void> }> {
-  const onQuery = (event: { level: string; query: { sql: string; parameters: readonly unknown[] }; queryDurationMillis: number }) => {
+function recorder(captured: Statement[]) {
+  return (event: { level: string; query: { sql: string; parameters: readonly unknown[] }; queryDurationMillis: number }) => {
     if (event.level === "query") captured.push({ sql: event.query.sql, parameters: event.query.parameters, ms: event.queryDurationMillis });
-  };
-  if (kind === "pglite") {
-    const handle = await createDatabase({ dataDir: "memory://", onQuery });
-    return { handle, drop: () => handle.close() };
-  }
-  const name = `wg_bench_${randomBytes(5).toString("hex")}`;
-  await createPostgresDatabase(adminUrl, name);
-  const handle = await createDatabase({ url: withDatabase(adminUrl, name), onQuery, poolSize: 1 });
-  return {
-    handle,
-    drop: async () => {
-      await handle.close();
-      await dropPostgresDatabase(adminUrl, name);
-    },
   };
 }
 
@@ -103,7 +83,7 @@ async function explainUnprepared(db: Kysely<Database>, statement: Statement, run
 
 for (const kind of engines) {
   const captured: Statement[] = [];
-  const { handle, drop } = await open(kind, captured);
+  const { handle, drop } = await openBenchDatabase(kind, { onQuery: recorder(captured), poolSize: 1 });
   try {
     await migrateAndLoad(handle);
     const app = createApp({ database: handle, graphiql: false, logError: (m, e) => console.error(m, e) });
