@@ -190,8 +190,6 @@ export interface ConnectionQuery<Row, DB, TB extends keyof DB> {
    * (root connections): grouped buckets are then not aggregated twice, for count and page.
    */
   shared?: { name: string; query: RawBuilder<unknown> } | undefined;
-  /** The same rows for counting, when `base` computes costly columns a count does not need (root connections). */
-  countBase?: SelectQueryBuilder<DB, TB, object> | undefined;
   /** Ordering; the last term must make it total (an id). */
   order: SortTerm[];
   args: PageArgs;
@@ -242,7 +240,7 @@ async function loadRootPage<Row, DB, TB extends keyof DB>(
     paged = paged.orderBy(sql`${term.expression} ${sql.raw(asc ? "asc" : "desc")}`);
   }
   paged = paged.limit(size + 1);
-  const counted = (query.countBase ?? query.base).clearSelect().select(sql`1`.as("one"));
+  const counted = query.base.clearSelect().select(sql`1`.as("one"));
   const shared = query.shared ? sql`with ${sql.id(query.shared.name)} as materialized (${query.shared.query}) ` : sql``;
   const result = await withCursorValues(query.args, () =>
     executePrepared(

@@ -61,10 +61,15 @@ export function matchesTerms(columns: SearchableColumns, terms: string[]): RawBu
     columns,
     terms,
     terms.map((t) => sql`search_fold(${t})`),
-    sql.join(
-      terms.map((t) => sql`search_bigrams(search_fold(${t}))`),
-      sql` || `,
-    ),
+    bigramsOf(terms),
+  );
+}
+
+/** The bigrams of every word, folded: what the GIN index is asked to contain. */
+function bigramsOf(terms: string[]): RawBuilder<unknown> {
+  return sql.join(
+    terms.map((t) => sql`search_bigrams(search_fold(${t}))`),
+    sql` || `,
   );
 }
 
@@ -88,10 +93,7 @@ export function foldedTerms(terms: string[]): FoldedTerms {
   const name = "search_terms";
   return {
     name,
-    query: sql`select ${sql.join(terms.map((t, i) => sql`search_fold(${t}) as ${sql.ref(`term_${i}`)}`))}, ${sql.join(
-      terms.map((t) => sql`search_bigrams(search_fold(${t}))`),
-      sql` || `,
-    )} as grams`,
+    query: sql`select ${sql.join(terms.map((t, i) => sql`search_fold(${t}) as ${sql.ref(`term_${i}`)}`))}, ${bigramsOf(terms)} as grams`,
     folded: terms.map((_, i) => sql.ref(`${name}.term_${i}`)),
     grams: sql.ref(`${name}.grams`),
   };
