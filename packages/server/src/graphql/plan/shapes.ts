@@ -27,7 +27,10 @@ export type Relation =
   | { kind: "one"; target: PlannedTable; correlate: RawBuilder<boolean> }
   | { kind: "value"; expression: RawBuilder<unknown> };
 
-/** How a property travels in the statement (as text, in a row's text array) and is read back. */
+/**
+ * How a property travels in the statement and is read back. Every value is sent as its text
+ * form (the planner casts it), so bigint and numeric stay exact.
+ */
 export type PropKind = "text" | "integer" | "boolean" | "textList";
 
 export interface PlannedProp {
@@ -55,7 +58,7 @@ const rowKey = (table: PlannedTable, idColumn: string) => sql`${column(table, "m
 
 /** key, municipalityCode, id: what every municipal row carries. */
 function keyedProps(table: PlannedTable): Record<string, PlannedProp> {
-  return { key: text(rowKey(table, "id")), municipalityCode: text(column(table, "municipality_code")), id: text(sql`${column(table, "id")}::text`) };
+  return { key: text(rowKey(table, "id")), municipalityCode: text(column(table, "municipality_code")), id: text(column(table, "id")) };
 }
 
 const sameMunicipality = (child: PlannedTable, parent: PlannedTable) => sql`${column(child, "municipality_code")} = ${column(parent, "municipality_code")}`;
@@ -91,7 +94,7 @@ const project: TableShape = {
     nameEn: text(sql`project.name_en`),
     descriptionJa: text(sql`project.description_ja`),
     descriptionEn: text(sql`project.description_en`),
-    amountThousandYen: text(sql`project.amount_thousand_yen::text`),
+    amountThousandYen: text(sql`project.amount_thousand_yen`),
     amountNote: text(sql`project.amount_note`),
     flags: textList(
       sql`array_remove(array[case when project.is_new then 'NEW' end, case when project.is_expanded then 'EXPANDED' end, case when project.is_relisted then 'RELISTED' end], null)`,
@@ -179,7 +182,7 @@ function figureShape(table: FigureTable): Pick<TableShape, "props" | "fieldProps
       projectKey: text(rowKey(table, "project_id")),
       documentKey: text(rowKey(table, "document_id")),
       wardKey: text(rowKey(table, "ward_id")),
-      value: text(sql`${col("value")}::text`),
+      value: text(col("value")),
       unit: text(col("unit")),
       fiscalYear: integer(col("fiscal_year")),
       asOf: text(col("as_of")),
