@@ -7,15 +7,20 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
 /** Longest first, as measured with `vitest run --reporter=json` (file durations); keep it roughly current. */
 const longestFirst = [
   "tests/sdk-consumer.test.ts",
-  "tests/query-search.test.ts",
-  "tests/delivery.test.ts",
-  "tests/hostile-input.test.ts",
-  "tests/browser.test.ts",
   "tests/import-idempotency.test.ts",
-  "tests/production.test.ts",
-  "tests/limits.test.ts",
+  "tests/browser.test.ts",
+  "tests/query-search.test.ts",
+  "tests/hostile-input.test.ts",
+  "tests/startup.test.ts",
+  "tests/clean-stop.test.ts",
   "tests/import-bad-input.test.ts",
-  "tests/sdk.test.ts",
+  "tests/delivery.test.ts",
+  "tests/query-aggregates.test.ts",
+  "tests/string-arguments.test.ts",
+  "tests/cancellation.test.ts",
+  "tests/query-filters.test.ts",
+  "tests/production.test.ts",
+  "tests/shutdown.test.ts",
 ];
 
 export class LongestFirstSequencer extends BaseSequencer {
