@@ -73,7 +73,7 @@ describe.runIf(engines().includes("pglite"))("cancellation on pglite", () => {
     // The loaded template (migrated, bundled data imported), opened with this test's own hook.
     handle = await createDatabase({
       dataDir: "memory://",
-      loadDataDir: pgliteTemplate("loaded"),
+      loadDataDir: await pgliteTemplate("loaded"),
       onQuery: (event) => {
         if (event.level === "query") ran.push(event.query.sql);
         else refused.push(event.error);

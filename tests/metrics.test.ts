@@ -28,7 +28,7 @@ describe.each(engines())("metrics on %s", (kind) => {
     empty = kind === "postgres" ? await createTestDatabase("postgres", { migrate: false }) : undefined;
     // PGlite starts from the loaded template (migrateAndLoad then finds it done), PostgreSQL empty.
     database = await createDatabase({
-      ...(empty ? { url: empty.url } : { dataDir: "memory://", loadDataDir: pgliteTemplate("loaded") }),
+      ...(empty ? { url: empty.url } : { dataDir: "memory://", loadDataDir: await pgliteTemplate("loaded") }),
       onQuery: metrics.observeStatement,
     });
     await migrateAndLoad(database);

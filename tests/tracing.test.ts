@@ -48,7 +48,7 @@ describe("OpenTelemetry traces over OTLP/HTTP", () => {
     const { port } = receiver.address() as AddressInfo;
     tracing = startTracing({ endpoint: `http://127.0.0.1:${port}`, serviceName: "welfare-graph-test", exportDelayMs: 50 });
     // The loaded template: migrateAndLoad below finds it migrated and loaded.
-    database = await createDatabase({ dataDir: "memory://", loadDataDir: pgliteTemplate("loaded"), onQuery: tracing.observeStatement });
+    database = await createDatabase({ dataDir: "memory://", loadDataDir: await pgliteTemplate("loaded"), onQuery: tracing.observeStatement });
     await migrateAndLoad(database);
     const logger = createLogger({
       level: "info",

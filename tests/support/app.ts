@@ -3,6 +3,7 @@
 import type { DatabaseKind } from "../../packages/server/src/db/database.ts";
 import { type App, type AppOptions, createApp } from "../../packages/server/src/yoga.ts";
 import { createTestDatabase, type TestDatabase } from "./databases.ts";
+import type { TemplateName } from "./templates.ts";
 
 /**
  * A GraphQL answer's `data` as tests read it: shaped by each test's own query, checked by its
@@ -41,9 +42,15 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The app with production defaults unless `app` overrides some options (limits, timeouts …). */
-export async function startTestApp(kind: DatabaseKind, options: { load?: boolean; app?: Omit<AppOptions, "database"> } = {}): Promise<TestApp> {
-  const database = await createTestDatabase(kind, { load: options.load !== false });
+/**
+ * The app with production defaults unless `app` overrides some options (limits, timeouts …),
+ * over the bundled dataset unless `load` is false (migrated only) or another template is named.
+ */
+export async function startTestApp(
+  kind: DatabaseKind,
+  options: { load?: boolean; template?: TemplateName; app?: Omit<AppOptions, "database"> } = {},
+): Promise<TestApp> {
+  const database = await createTestDatabase(kind, { load: options.load !== false, ...(options.template ? { template: options.template } : {}) });
   const errors: Array<{ message: string; error: unknown }> = [];
   const app = createApp({ logError: (message, error) => errors.push({ message, error }), ...options.app, database });
   return {

@@ -1,15 +1,16 @@
 // Test databases: a PostgreSQL database per test file (cloned here from a template the global
 // setup built, and dropped) and an in-memory PGlite (opened from a dumped template). Both were
-// migrated by the real migrations and, when asked, loaded by the real importer. No mocks.
+// migrated by the real migrations and, when asked, loaded by the real importer (the bundled
+// or the generated dataset: support/templates.ts). No mocks.
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { type Kysely, type LogEvent, sql } from "kysely";
 import { inject } from "vitest";
 import { createDatabase, type DatabaseHandle, type DatabaseKind } from "../../packages/server/src/db/database.ts";
 import type { Database } from "../../packages/server/src/db/types.ts";
-import type { TemplateName } from "./global-setup.ts";
 import { createPostgresDatabase, dropPostgresDatabase, withDatabase } from "./postgres-admin.ts";
+import { pgliteTemplateFailure, type TemplateName } from "./templates.ts";
 
 /** The engines this run covers: PGlite always, PostgreSQL when reachable. */
 export function engines(): DatabaseKind[] {
@@ -23,18 +24,27 @@ export interface TestDatabase extends DatabaseHandle {
   drop(): Promise<void>;
 }
 
+export interface TestDatabaseOptions {
+  /** false: empty and unmigrated. */
+  migrate?: boolean;
+  /** Loaded with the bundled dataset. */
+  load?: boolean;
+  /** Any template by name (support/templates.ts), instead of migrate/load. */
+  template?: TemplateName;
+}
+
 /**
  * A database of its own for a test file: migrated (the default), migrated and loaded with the
- * bundled dataset (`load`), or empty and unmigrated (`migrate: false`).
+ * bundled dataset (`load`), another template, or empty and unmigrated (`migrate: false`).
  */
-export async function createTestDatabase(kind: DatabaseKind, options: { migrate?: boolean; load?: boolean } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(kind: DatabaseKind, options: TestDatabaseOptions = {}): Promise<TestDatabase> {
   const statements = { count: 0, sql: [] as string[], parameters: [] as ReadonlyArray<unknown>[] };
   const onQuery = (event: { query: { sql: string; parameters: ReadonlyArray<unknown> } }) => {
     statements.count++;
     statements.sql.push(event.query.sql);
     statements.parameters.push(event.query.parameters);
   };
-  const template = options.migrate === false ? undefined : options.load ? "loaded" : "migrated";
+  const template = options.template ?? (options.migrate === false ? undefined : options.load ? "loaded" : "migrated");
   let handle: DatabaseHandle;
   let drop = async () => {
     await handle.close();
@@ -81,7 +91,7 @@ interface KeptPGlite {
   closed: boolean;
 }
 
-const keptPGlites: Record<TemplateName, KeptPGlite[]> = { migrated: [], loaded: [] };
+const keptPGlites: Record<TemplateName, KeptPGlite[]> = { migrated: [], loaded: [], generated: [] };
 const maxKept = 3;
 
 /** The next transaction id and the session's own settings: unchanged exactly when nothing was written or set. */
@@ -91,9 +101,31 @@ async function pgliteState(db: Kysely<Database>): Promise<string> {
   return rows[0]!.state;
 }
 
-/** A PGlite template dump, for createDatabase's loadDataDir where a test opens PGlite with options of its own. */
-export function pgliteTemplate(template: TemplateName): Blob {
-  return new Blob([readFileSync(inject("pgliteTemplates")[template])]);
+const templateDumps = new Map<TemplateName, Promise<Blob>>();
+
+/**
+ * A PGlite template dump (read once per worker), for createDatabase's loadDataDir. The global
+ * setup's builder writes the dumps while the first files run: this waits for the one asked.
+ */
+export function pgliteTemplate(template: TemplateName): Promise<Blob> {
+  let dump = templateDumps.get(template);
+  if (!dump) {
+    dump = waitForTemplateDump(template);
+    templateDumps.set(template, dump);
+  }
+  return dump;
+}
+
+async function waitForTemplateDump(template: TemplateName): Promise<Blob> {
+  const { folder, files } = inject("pgliteTemplates");
+  const bound = Date.now() + 180_000;
+  while (!existsSync(files[template])) {
+    const failure = pgliteTemplateFailure(folder);
+    if (existsSync(failure)) throw new Error(`building the PGlite templates failed:\n${readFileSync(failure, "utf8")}`);
+    if (Date.now() > bound) throw new Error(`the PGlite template "${template}" did not appear in ${folder} within 180 s`);
+    await sleep(50);
+  }
+  return new Blob([readFileSync(files[template])]);
 }
 
 async function takePGlite(template: TemplateName): Promise<KeptPGlite> {
@@ -103,7 +135,7 @@ async function takePGlite(template: TemplateName): Promise<KeptPGlite> {
   const handle = await createDatabase({
     dataDir: "memory://",
     onQuery: (event) => fresh?.recordTo?.(event),
-    loadDataDir: pgliteTemplate(template),
+    loadDataDir: await pgliteTemplate(template),
   });
   fresh = { handle, recordTo: undefined, state: await pgliteState(handle.db), closed: false };
   return fresh;

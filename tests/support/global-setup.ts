@@ -1,28 +1,21 @@
 // Once per run: decides whether the PostgreSQL half of the suite can run, and builds the
-// databases every test file starts from, so that no file migrates or imports on its own:
-// on PostgreSQL a migrated and a migrated-and-loaded template database (each file clones one
-// with CREATE DATABASE … TEMPLATE), on PGlite the same two as dumped data folders (each file
-// opens an in-memory PGlite from one). Without a server the PGlite half still runs and we say
-// so loudly; in CI an unreachable server fails the run.
+// databases every test file starts from (support/templates.ts), so that no file migrates or
+// imports on its own: on PostgreSQL, template databases (each file clones one with CREATE
+// DATABASE … TEMPLATE), built before any file starts; on PGlite, dumped data folders (each
+// file opens an in-memory PGlite from one), built by a process of its own while the first
+// files run, and waited for by the files that need them. Without a server the PGlite half
+// still runs and we say so loudly; in CI an unreachable server fails the run.
+import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { loadBundledDataset } from "../../packages/server/src/app-database.ts";
-import { createDatabase, type DatabaseHandle } from "../../packages/server/src/db/database.ts";
-import { migrateToLatest } from "../../packages/server/src/db/migrate.ts";
+import { createDatabase } from "../../packages/server/src/db/database.ts";
 import { admin, createPostgresDatabase, withDatabase } from "./postgres-admin.ts";
+import { pgliteTemplateFile, prepareTemplate, type TemplateName, templateNames } from "./templates.ts";
 
 export const defaultPostgresUrl = "postgres://postgres@127.0.0.1:5432/test";
-
-/** The starting points a test file may ask for. */
-export type TemplateName = "migrated" | "loaded";
-
-async function prepare(handle: DatabaseHandle, template: TemplateName) {
-  await migrateToLatest(handle.db);
-  if (template === "loaded") await loadBundledDataset(handle);
-}
 
 async function postgresReachable(url: string): Promise<string | undefined> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3_000 });
@@ -39,19 +32,19 @@ async function postgresReachable(url: string): Promise<string | undefined> {
 
 async function postgresTemplates(url: string): Promise<{ names: Record<TemplateName, string>; drop: () => Promise<void> }> {
   const run = randomBytes(4).toString("hex");
-  const names: Record<TemplateName, string> = { migrated: `wg_template_${run}_migrated`, loaded: `wg_template_${run}_loaded` };
+  const names = Object.fromEntries(templateNames.map((name) => [name, `wg_template_${run}_${name}`])) as Record<TemplateName, string>;
   const drop = () =>
     admin(url, async (c) => {
       for (const name of Object.values(names)) await c.query(`drop database if exists ${name} with (force)`);
     });
   try {
-    for (const template of ["migrated", "loaded"] as const) {
+    for (const template of templateNames) {
       await createPostgresDatabase(url, names[template]);
       // A database just created can be slow to accept its first connection while the server
       // writes other runs' data (checkpoints): more patience than a request gets.
       const handle = await createDatabase({ url: withDatabase(url, names[template]), poolSize: 2, connectionTimeoutMs: 30_000 });
       try {
-        await prepare(handle, template);
+        await prepareTemplate(handle, template);
       } finally {
         // A template must have no connections left, or cloning it fails.
         await handle.close();
@@ -64,20 +57,21 @@ async function postgresTemplates(url: string): Promise<{ names: Record<TemplateN
   return { names, drop };
 }
 
-async function pgliteTemplates(): Promise<{ files: Record<TemplateName, string>; remove: () => void }> {
+/** Starts building the PGlite dumps (support/pglite-templates.ts) without waiting for them. */
+function pgliteTemplates(): { folder: string; files: Record<TemplateName, string>; remove: () => void } {
   const folder = mkdtempSync(path.join(tmpdir(), "wg-pglite-templates-"));
-  const files = { migrated: path.join(folder, "migrated.tar"), loaded: path.join(folder, "loaded.tar") };
-  const handle = await createDatabase({ dataDir: "memory://" });
-  try {
-    // The loaded template is the migrated one plus the import: one PGlite makes both dumps.
-    await prepare(handle, "migrated");
-    writeFileSync(files.migrated, new Uint8Array(await (await handle.dumpDataDir!()).arrayBuffer()));
-    await loadBundledDataset(handle);
-    writeFileSync(files.loaded, new Uint8Array(await (await handle.dumpDataDir!()).arrayBuffer()));
-  } finally {
-    await handle.close();
-  }
-  return { files, remove: () => rmSync(folder, { recursive: true, force: true }) };
+  const builder: ChildProcess = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "pglite-templates.ts"), folder], {
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  const files = Object.fromEntries(templateNames.map((name) => [name, pgliteTemplateFile(folder, name)])) as Record<TemplateName, string>;
+  return {
+    folder,
+    files,
+    remove: () => {
+      builder.kill("SIGKILL");
+      rmSync(folder, { recursive: true, force: true });
+    },
+  };
 }
 
 export default async function setup({
@@ -96,10 +90,16 @@ export default async function setup({
       `\n${line}\n!! PostgreSQL at ${url} is unreachable (${unreachable}).\n!! SKIPPING the PostgreSQL half of the suite; only PGlite runs.\n${line}\n`,
     );
   }
-  const [postgres, pglite] = await Promise.all([unreachable ? undefined : postgresTemplates(url), pgliteTemplates()]);
+  const pglite = pgliteTemplates();
+  const postgres = unreachable
+    ? undefined
+    : await postgresTemplates(url).catch((error: unknown) => {
+        pglite.remove();
+        throw error;
+      });
   provide("postgresUrl", unreachable ? "" : url);
-  provide("postgresTemplates", postgres?.names ?? { migrated: "", loaded: "" });
-  provide("pgliteTemplates", pglite.files);
+  provide("postgresTemplates", postgres?.names ?? { migrated: "", loaded: "", generated: "" });
+  provide("pgliteTemplates", { folder: pglite.folder, files: pglite.files });
   return async () => {
     await postgres?.drop();
     pglite.remove();
@@ -111,7 +111,7 @@ declare module "vitest" {
     postgresUrl: string;
     /** Template database names on that server ("" without one). */
     postgresTemplates: Record<TemplateName, string>;
-    /** Files holding PGlite data-folder dumps. */
-    pgliteTemplates: Record<TemplateName, string>;
+    /** Files holding PGlite data-folder dumps (they appear while the first files run), in that folder. */
+    pgliteTemplates: { folder: string; files: Record<TemplateName, string> };
   }
 }

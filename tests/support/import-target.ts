@@ -2,14 +2,13 @@
 // from a child process (CLI tests): a PostgreSQL test database, or PGlite in a folder on disk
 // (PGlite allows one process at a time, so it is closed before the CLI runs and reopened after).
 // Both start from a template the global setup built: migrated, or migrated and loaded.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Kysely } from "kysely";
-import { inject } from "vitest";
 import { createDatabase, type DatabaseHandle, type DatabaseKind } from "../../packages/server/src/db/database.ts";
 import type { Database } from "../../packages/server/src/db/types.ts";
-import { createTestDatabase } from "./databases.ts";
+import { createTestDatabase, pgliteTemplate } from "./databases.ts";
 
 export interface ImportTarget {
   kind: DatabaseKind;
@@ -35,7 +34,7 @@ export async function createImportTarget(kind: DatabaseKind, options: { load?: b
   }
   const dataDir = mkdtempSync(path.join(tmpdir(), "wg-pglite-"));
   // The first open unpacks the template into the folder; later opens find it there.
-  let template: Blob | undefined = new Blob([readFileSync(inject("pgliteTemplates")[options.load ? "loaded" : "migrated"])]);
+  let template: Blob | undefined = await pgliteTemplate(options.load ? "loaded" : "migrated");
   let open: Promise<DatabaseHandle> | undefined;
   const target: ImportTarget = {
     kind,

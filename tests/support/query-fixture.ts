@@ -4,7 +4,6 @@
 import path from "node:path";
 import type { DatabaseKind } from "../../packages/server/src/db/database.ts";
 import { type LoadedDataset, loadDataset } from "../../packages/server/src/import/load.ts";
-import { importDataset } from "../../packages/server/src/import/write.ts";
 import { type Json, startTestApp, type TestApp } from "./app.ts";
 import { type FlatProject, flatten, id } from "./expectations.ts";
 import { generateDataset } from "./generated-dataset.ts";
@@ -33,11 +32,13 @@ export function bundledDataset(): LoadedDataset {
 export async function startQueryFixture(kind: DatabaseKind, name: DatasetName): Promise<QueryFixture> {
   // These tests read whole datasets in few requests (all series of 30 projects at once); the
   // cost limit that refuses such queries in production is tested in limits.test.ts.
-  // The data files come with the database: the global setup's loaded template is this same
-  // import of data/ (loadBundledDataset), so only the generated dataset is imported here.
-  const t = await startTestApp(kind, { load: name === "data files", app: { limits: { maxCost: Number.MAX_SAFE_INTEGER } } });
+  // Both datasets come with the database: the global setup's templates are these same imports
+  // (support/templates.ts), so a file starts from its dataset without importing it.
+  const t = await startTestApp(kind, {
+    template: name === "generated" ? "generated" : "loaded",
+    app: { limits: { maxCost: Number.MAX_SAFE_INTEGER } },
+  });
   const dataset = name === "generated" ? generateDataset() : bundledDataset();
-  if (name === "generated") await importDataset(t.database.db, dataset);
   const projects = flatten(dataset);
 
   const projectIds = new Map<string, string>();
