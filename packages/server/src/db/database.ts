@@ -281,6 +281,9 @@ export async function createDatabase(options: DatabaseOptions = {}): Promise<Dat
     ...(await pgliteAssets()),
     ...(dataDir ? { dataDir } : {}),
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    // The smallest WAL segment (16 MB by default): a new data folder is 15 MB smaller, and a
+    // dump of one (tests open every database from one) is a third smaller and opens faster.
+    initDbStartParams: ["--wal-segsize=1"],
     parsers: {
       20: (value: string) => value,
       1700: (value: string) => value,
