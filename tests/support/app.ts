@@ -50,7 +50,7 @@ export async function startTestApp(
   kind: DatabaseKind,
   options: { load?: boolean; template?: TemplateName; app?: Omit<AppOptions, "database"> } = {},
 ): Promise<TestApp> {
-  const database = await createTestDatabase(kind, { load: options.load !== false, ...(options.template ? { template: options.template } : {}) });
+  const database = await createTestDatabase(kind, { load: options.load !== false, template: options.template });
   const errors: Array<{ message: string; error: unknown }> = [];
   const app = createApp({ logError: (message, error) => errors.push({ message, error }), ...options.app, database });
   return {

@@ -10,7 +10,7 @@ import { inject } from "vitest";
 import { createDatabase, type DatabaseHandle, type DatabaseKind } from "../../packages/server/src/db/database.ts";
 import type { Database } from "../../packages/server/src/db/types.ts";
 import { createPostgresDatabase, dropPostgresDatabase, withDatabase } from "./postgres-admin.ts";
-import { pgliteTemplateFailure, type TemplateName } from "./templates.ts";
+import { pgliteTemplateFailure, pgliteTemplateFile, type TemplateName } from "./templates.ts";
 
 /** The engines this run covers: PGlite always, PostgreSQL when reachable. */
 export function engines(): DatabaseKind[] {
@@ -117,15 +117,16 @@ export function pgliteTemplate(template: TemplateName): Promise<Blob> {
 }
 
 async function waitForTemplateDump(template: TemplateName): Promise<Blob> {
-  const { folder, files } = inject("pgliteTemplates");
+  const folder = inject("pgliteTemplatesFolder");
+  const file = pgliteTemplateFile(folder, template);
   const bound = Date.now() + 180_000;
-  while (!existsSync(files[template])) {
+  while (!existsSync(file)) {
     const failure = pgliteTemplateFailure(folder);
     if (existsSync(failure)) throw new Error(`building the PGlite templates failed:\n${readFileSync(failure, "utf8")}`);
     if (Date.now() > bound) throw new Error(`the PGlite template "${template}" did not appear in ${folder} within 180 s`);
     await sleep(50);
   }
-  return new Blob([readFileSync(files[template])]);
+  return new Blob([readFileSync(file)]);
 }
 
 async function takePGlite(template: TemplateName): Promise<KeptPGlite> {

@@ -7,13 +7,13 @@
 // still runs and we say so loudly; in CI an unreachable server fails the run.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { createDatabase } from "../../packages/server/src/db/database.ts";
 import { admin, createPostgresDatabase, withDatabase } from "./postgres-admin.ts";
-import { pgliteTemplateFile, prepareTemplate, type TemplateName, templateNames } from "./templates.ts";
+import { pgliteTemplateFailure, prepareTemplate, type TemplateName, templateNames } from "./templates.ts";
 
 export const defaultPostgresUrl = "postgres://postgres@127.0.0.1:5432/test";
 
@@ -57,17 +57,31 @@ async function postgresTemplates(url: string): Promise<{ names: Record<TemplateN
   return { names, drop };
 }
 
-/** Starts building the PGlite dumps (support/pglite-templates.ts) without waiting for them. */
-function pgliteTemplates(): { folder: string; files: Record<TemplateName, string>; remove: () => void } {
+/**
+ * Starts building the PGlite dumps (support/pglite-templates.ts) in a folder, without waiting
+ * for them. However the builder fails (a thrown error, a module that does not load, a crash),
+ * its exit writes what it printed to the failure file the waiting files read.
+ */
+function pgliteTemplates(): { folder: string; remove: () => void } {
   const folder = mkdtempSync(path.join(tmpdir(), "wg-pglite-templates-"));
   const builder: ChildProcess = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "pglite-templates.ts"), folder], {
-    stdio: ["ignore", "inherit", "inherit"],
+    stdio: ["ignore", "inherit", "pipe"],
   });
-  const files = Object.fromEntries(templateNames.map((name) => [name, pgliteTemplateFile(folder, name)])) as Record<TemplateName, string>;
+  let printed = "";
+  builder.stderr!.on("data", (chunk) => {
+    printed += String(chunk);
+    process.stderr.write(chunk);
+  });
+  let removed = false;
+  // "close", not "exit": by then all it printed has been read.
+  builder.on("close", (code, signal) => {
+    if (removed || code === 0) return;
+    if (existsSync(folder)) writeFileSync(pgliteTemplateFailure(folder), `the builder exited with ${signal ?? `code ${code}`}:\n${printed}`);
+  });
   return {
     folder,
-    files,
     remove: () => {
+      removed = true;
       builder.kill("SIGKILL");
       rmSync(folder, { recursive: true, force: true });
     },
@@ -99,7 +113,7 @@ export default async function setup({
       });
   provide("postgresUrl", unreachable ? "" : url);
   provide("postgresTemplates", postgres?.names ?? { migrated: "", loaded: "", generated: "" });
-  provide("pgliteTemplates", { folder: pglite.folder, files: pglite.files });
+  provide("pgliteTemplatesFolder", pglite.folder);
   return async () => {
     await postgres?.drop();
     pglite.remove();
@@ -111,7 +125,7 @@ declare module "vitest" {
     postgresUrl: string;
     /** Template database names on that server ("" without one). */
     postgresTemplates: Record<TemplateName, string>;
-    /** Files holding PGlite data-folder dumps (they appear while the first files run), in that folder. */
-    pgliteTemplates: { folder: string; files: Record<TemplateName, string> };
+    /** The folder the PGlite data-folder dumps appear in while the first files run (support/templates.ts names them). */
+    pgliteTemplatesFolder: string;
   }
 }

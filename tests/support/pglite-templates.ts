@@ -1,11 +1,11 @@
 // Run by the global setup as a process of its own, while the first test files already run:
 // PGlite works on the thread that calls it (initdb alone holds it for seconds), and the
 // vitest process must keep serving the workers meanwhile. Writes one data-folder dump per
-// template into the folder given, each renamed into place only when whole; on failure,
-// `failed.txt` says why (tests waiting for a dump read it: ../support/databases.ts).
+// template into the folder given, each renamed into place only when whole; when it fails, the
+// global setup writes what it printed where the waiting files look (support/databases.ts).
 import { renameSync, writeFileSync } from "node:fs";
 import { createDatabase, type DatabaseHandle } from "../../packages/server/src/db/database.ts";
-import { pgliteTemplateFailure, pgliteTemplateFile, prepareTemplate, type TemplateName } from "./templates.ts";
+import { pgliteTemplateFile, prepareTemplate, type TemplateName } from "./templates.ts";
 
 async function dump(handle: DatabaseHandle, folder: string, template: TemplateName): Promise<Blob> {
   const data = await handle.dumpDataDir!();
@@ -39,9 +39,4 @@ async function build(folder: string): Promise<void> {
 
 const folder = process.argv[2];
 if (!folder) throw new Error("usage: pglite-templates.ts <folder>");
-try {
-  await build(folder);
-} catch (error) {
-  writeFileSync(pgliteTemplateFailure(folder), error instanceof Error ? (error.stack ?? error.message) : String(error));
-  process.exitCode = 1;
-}
+await build(folder);
