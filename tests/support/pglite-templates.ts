@@ -4,10 +4,23 @@
 // template into the folder given, each renamed into place only when whole; when it fails, the
 // global setup writes what it printed where the waiting files look (support/databases.ts).
 import { renameSync, writeFileSync } from "node:fs";
+import { sql } from "kysely";
 import { createDatabase, type DatabaseHandle } from "../../packages/server/src/db/database.ts";
 import { pgliteTemplateFile, prepareTemplate, type TemplateName } from "./templates.ts";
 
+/**
+ * Tests use only the database itself: template0 and template1 are half of a dump (loaded:
+ * 33 → 16 MB), and every PGlite a test opens unpacks all of it (0.6 → 0.45 s each).
+ */
+async function dropTemplateDatabases(handle: DatabaseHandle): Promise<void> {
+  await sql`update pg_database set datistemplate = false where datname in ('template0', 'template1')`.execute(handle.db);
+  await sql`drop database template0`.execute(handle.db);
+  await sql`drop database template1`.execute(handle.db);
+}
+
 async function dump(handle: DatabaseHandle, folder: string, template: TemplateName): Promise<Blob> {
+  // Written out, the WAL segments it no longer needs are recycled: 2 MB less to unpack.
+  await sql`checkpoint`.execute(handle.db);
   const data = await handle.dumpDataDir!();
   const file = pgliteTemplateFile(folder, template);
   writeFileSync(`${file}.partial`, new Uint8Array(await data.arrayBuffer()));
@@ -21,6 +34,7 @@ async function build(folder: string): Promise<void> {
   const first = await createDatabase({ dataDir: "memory://" });
   let migrated: Blob;
   try {
+    await dropTemplateDatabases(first);
     await prepareTemplate(first, "migrated");
     migrated = await dump(first, folder, "migrated");
     await prepareTemplate(first, "loaded");
