@@ -3,7 +3,8 @@
 // example, typed at the repository root, used to point into packages/server).
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { appOptionsFromEnv, databaseOptionsFromEnv, repositoryRoot } from "../packages/server/src/config.ts";
+import { appOptionsFromEnv } from "../packages/server/src/config.ts";
+import { databaseOptionsFromEnv, repositoryRoot } from "../packages/server/src/env.ts";
 
 const underPnpm = { npm_lifecycle_event: "start", INIT_CWD: repositoryRoot };
 

@@ -13,7 +13,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DepartmentsOperation } from "../packages/sdk/src/index.ts";
 import { loadBundledDataset } from "../packages/server/src/app-database.ts";
-import { sdkPersistedDocuments } from "../packages/server/src/config.ts";
+import { sdkPersistedDocuments } from "../packages/server/src/env.ts";
 import { type DeliveryOptions, defaultDeliveryOptions, deliveryOptionsFromEnv, type ResponseCacheOptions } from "../packages/server/src/http/delivery.ts";
 import { loadTrustedDocuments } from "../packages/server/src/http/trusted-documents.ts";
 import { createApp } from "../packages/server/src/yoga.ts";

@@ -1,8 +1,9 @@
 // Opens the configured database, migrates it, and loads the bundled dataset into an empty one.
-import { bundledDataFolder } from "./config.ts";
+
 import type { DatabaseHandle } from "./db/database.ts";
 import { classifyDatabaseError } from "./db/database-errors.ts";
 import { migrateToLatest } from "./db/migrate.ts";
+import { bundledDataFolder } from "./env.ts";
 import { DatasetInvalidError, loadDataset } from "./import/load.ts";
 import { type ImportSummary, importDataset } from "./import/write.ts";
 

@@ -7,12 +7,12 @@ import {
   admissionOptionsFromEnv,
   appOptionsFromEnv,
   configurationProblems,
-  databaseOptionsFromEnv,
   replicaOptionsFromEnv,
   serverOptionsFromEnv,
   shutdownTimeoutMsFromEnv,
 } from "./config.ts";
 import { createDatabase } from "./db/database.ts";
+import { databaseOptionsFromEnv } from "./env.ts";
 import { createHttpServer } from "./http/server.ts";
 import { createLogger, errorLogger, requestLogger } from "./observability/logging.ts";
 import { createMetrics, createMetricsServer, metricsEndpointPlugin } from "./observability/metrics.ts";

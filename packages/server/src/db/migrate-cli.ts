@@ -1,4 +1,4 @@
-import { databaseOptionsFromEnv } from "../config.ts";
+import { databaseOptionsFromEnv } from "../env.ts";
 import { createDatabase } from "./database.ts";
 import { migrateToLatest } from "./migrate.ts";
 

@@ -4,7 +4,7 @@
 // Exit codes: 0 imported (or valid with --dry-run), 1 invalid files or a failed write (nothing
 // changed), 2 wrong usage.
 import { resolve } from "node:path";
-import { databaseOptionsFromEnv, launchFolder } from "../config.ts";
+import { databaseOptionsFromEnv, launchFolder } from "../env.ts";
 import { formatIssues, loadDataset } from "./load.ts";
 import { progressReporter } from "./progress.ts";
 import type { DatasetCounts } from "./write.ts";
@@ -43,7 +43,7 @@ export async function importCommand(args: readonly string[], context: ImportComm
     return 2;
   }
   // `pnpm db:import` runs this script inside packages/server: a relative path means the folder it
-  // was called from, as for every path the environment gives (config.ts, launchFolder).
+  // was called from, as for every path the environment gives (env.ts, launchFolder).
   const path = resolve(launchFolder(env, cwd), paths[0] as string);
 
   const { dataset, issues } = loadDataset(path);

@@ -7,11 +7,11 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Kysely } from "kysely";
 import { loadBundledDataset } from "../app-database.ts";
-import { repositoryRoot } from "../config.ts";
 import { departmentTotals, documentsOf } from "../data/document-totals.ts";
 import { createDatabase } from "../db/database.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import type { Database } from "../db/types.ts";
+import { repositoryRoot } from "../env.ts";
 
 type DocumentInfo = Awaited<ReturnType<typeof documentsOf>>[number];
 
