@@ -17,15 +17,15 @@ export async function admin<T>(url: string, work: (client: pg.Client) => Promise
   }
 }
 
+export async function dropPostgresDatabase(url: string, name: string): Promise<void> {
+  await admin(url, (c) => c.query(`drop database if exists ${name} with (force)`));
+}
+
 /**
  * A new database: empty (from template0, with a UTF-8 ctype so that pg_trgm treats Japanese
  * characters as word characters), or a copy of `template`. Files cloning one template at the
  * same moment can meet "source database is being accessed by other users": they retry.
  */
-export async function dropPostgresDatabase(url: string, name: string): Promise<void> {
-  await admin(url, (c) => c.query(`drop database if exists ${name} with (force)`));
-}
-
 export async function createPostgresDatabase(url: string, name: string, template?: string): Promise<void> {
   const statement = template
     ? `create database ${name} template ${template}`
