@@ -1,5 +1,6 @@
-// Environment → settings, read once in main.ts and the CLIs. Every variable is listed in
-// docs/operations.md; a malformed value stops the server at startup with its name.
+// Environment → the server's settings, read once in main.ts (the readers, and the database
+// settings the CLIs share, are in env.ts). Every variable is listed in docs/operations.md; a
+// malformed value stops the server at startup with its name.
 import type { DatabaseKind } from "./db/database.ts";
 import { count, flag, pathFrom, sdkPersistedDocuments } from "./env.ts";
 import type { QueryLimits } from "./graphql/query-limits.ts";
