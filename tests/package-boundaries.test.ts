@@ -1,5 +1,6 @@
-// Dependencies point one way: graphql → data → db. The data layer and the importer never
-// import GraphQL, so they stay usable from the CLI and from other transports.
+// Dependencies point one way: http → graphql → data → db. The data layer and the importer never
+// import GraphQL, HTTP or the server's settings (config.ts), so they stay usable from the CLIs
+// (which then start without loading Yoga) and from other transports.
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -21,10 +22,17 @@ function importsOf(file: string): string[] {
 
 describe("package boundaries", () => {
   for (const layer of ["data", "db", "import"]) {
-    it(`src/${layer} imports neither graphql nor the GraphQL layer`, () => {
+    it(`src/${layer} imports neither graphql, the GraphQL layer, HTTP nor the server's settings`, () => {
       const offending = sourceFiles(path.join(serverSource, layer)).flatMap((file) =>
         importsOf(file)
-          .filter((spec) => /^graphql($|\/)|^graphql-yoga|^@pothos\//.test(spec) || spec.includes("/graphql/") || spec.includes("../yoga"))
+          .filter(
+            (spec) =>
+              /^graphql($|\/)|^graphql-yoga|^@graphql-yoga\/|^@pothos\//.test(spec) ||
+              spec.includes("/graphql/") ||
+              spec.includes("../yoga") ||
+              spec.includes("/http/") ||
+              spec.endsWith("/config.ts"),
+          )
           .map((spec) => `${path.relative(serverSource, file)} → ${spec}`),
       );
       expect(offending).toEqual([]);
