@@ -51,8 +51,11 @@ async function postgresTemplates(url: string): Promise<{ names: Record<TemplateN
   };
   try {
     await build("migrated");
-    // The others start from a copy of it (the migrations run once), both at the same time.
-    await Promise.all(templateNames.filter((template) => template !== "migrated").map((template) => build(template, names.migrated)));
+    // The others start from a copy of it (the migrations run once), both at the same time. Both
+    // are waited for, also when one fails, so that the drop below leaves none behind.
+    const built = await Promise.allSettled(templateNames.filter((template) => template !== "migrated").map((template) => build(template, names.migrated)));
+    const failed = built.find((result) => result.status === "rejected");
+    if (failed) throw failed.reason;
   } catch (error) {
     await drop();
     throw error;
