@@ -51,14 +51,26 @@ export async function startTestApp(
   options: { load?: boolean; template?: TemplateName; app?: Omit<AppOptions, "database"> } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase(kind, { load: options.load !== false, template: options.template });
+  return appOver(database, options.app, () => database.drop());
+}
+
+/**
+ * Another app, with its own options, over the database of `over`: for a test of a setting that
+ * reads only (a clone costs a PostgreSQL database). Closing it leaves the database to `over`.
+ */
+export function otherApp(over: TestApp, app: Omit<AppOptions, "database">): TestApp {
+  return appOver(over.database, app, async () => {});
+}
+
+function appOver(database: TestDatabase, options: Omit<AppOptions, "database"> = {}, close: () => Promise<void>): TestApp {
   const errors: Array<{ message: string; error: unknown }> = [];
-  const app = createApp({ logError: (message, error) => errors.push({ message, error }), ...options.app, database });
+  const app = createApp({ logError: (message, error) => errors.push({ message, error }), ...options, database });
   return {
     app,
     database,
     loggedErrors: errors,
     graphql: (query, variables) => postGraphQL(app, { query, variables }),
     post: (body) => postGraphQL(app, body),
-    close: () => database.drop(),
+    close,
   };
 }

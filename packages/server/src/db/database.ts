@@ -283,9 +283,10 @@ export async function createDatabase(options: DatabaseOptions = {}): Promise<Dat
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     // The smallest WAL segment (16 MB by default): a new data folder is 15 MB smaller, and a
     // dump of one (tests open every database from one) is a third smaller and opens faster.
-    initDbStartParams: ["--wal-segsize=1"],
-    // PostgreSQL's default 128 MB of shared buffers is zeroed at every start: half a second and
-    // 128 MB of memory per open. Pages beyond 16 MB come from the in-process file system.
+    // PostgreSQL's default 128 MB of shared buffers is zeroed at every start (initdb starts it
+    // several times): half a second and 128 MB of memory per open. Pages beyond 16 MB come from
+    // the in-process file system.
+    initDbStartParams: ["--wal-segsize=1", "-c", "shared_buffers=16MB"],
     startParams: [...PGlite.defaultStartParams, "-c", "shared_buffers=16MB"],
     parsers: {
       20: (value: string) => value,
