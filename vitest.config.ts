@@ -15,6 +15,9 @@ export default defineConfig({
     pool: "forks",
     maxWorkers: 2,
     isolate: false,
+    // The workers' short-lived objects (HTTP bodies, query results, PGlite's copies) outgrow
+    // V8's 16 MB young generation: scavenges took ~13 % of their time. Measured: −5 % CPU.
+    execArgv: ["--max-semi-space-size=64"],
     sequence: { sequencer: LongestFirstSequencer },
   },
 });
