@@ -4,8 +4,7 @@ import type { DatabaseHandle } from "./db/database.ts";
 import { classifyDatabaseError } from "./db/database-errors.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import { bundledDataFolder } from "./env.ts";
-import { DatasetInvalidError, loadDataset } from "./import/load.ts";
-import { type ImportSummary, importDataset } from "./import/write.ts";
+import type { ImportSummary } from "./import/write.ts";
 
 export async function isEmpty(handle: DatabaseHandle): Promise<boolean> {
   const row = await handle.db
@@ -16,6 +15,8 @@ export async function isEmpty(handle: DatabaseHandle): Promise<boolean> {
 }
 
 export async function loadBundledDataset(handle: DatabaseHandle, folder = bundledDataFolder): Promise<ImportSummary> {
+  // The importer (YAML, zod: ~200 modules) loads only when a database is empty: other starts skip it.
+  const [{ DatasetInvalidError, loadDataset }, { importDataset }] = await Promise.all([import("./import/load.ts"), import("./import/write.ts")]);
   const { dataset, issues } = loadDataset(folder);
   if (issues.length) throw new DatasetInvalidError(issues);
   return importDataset(handle.db, dataset);
