@@ -6,13 +6,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHttpServer, type HttpServer } from "../packages/server/src/http/server.ts";
 import { type Json, startTestApp, type TestApp } from "./support/app.ts";
 import { engines } from "./support/databases.ts";
-import { type HostileRequest, hostileRequests } from "./support/hostile-requests.ts";
+import { forgetHostileRequests, type HostileRequest, hostileRequests } from "./support/hostile-requests.ts";
 
 const legitimate = "{ departments(first: 3) { totalCount nodes { name projects(first: 2) { nodes { name amountThousandYen } } } } }";
 const perKind = 75; // 16 kinds: 1,200 requests
 const concurrency = 8;
 // Far above any answer here; only a hang reaches it.
 const perRequestBound = 20_000;
+
+afterAll(forgetHostileRequests);
 
 describe.each(engines())("hostile input against a live server on %s", (kind) => {
   let t: TestApp;

@@ -45,7 +45,22 @@ const connections = ["departments", "projects", "municipalities", "beneficiaryGr
  * Generates `perKind` requests of each kind. `cursors` are real cursors of other lists, used as
  * foreign cursors; `ids` are real global IDs, used to build over-long ID lists.
  */
-export function hostileRequests(options: { perKind: number; seed?: number; ids: string[]; foreignCursor: string }): HostileRequest[] {
+export function hostileRequests(options: HostileOptions): HostileRequest[] {
+  // Both engines hold the same ids, so the second asks for the corpus the first built (~1 CPU-s).
+  const key = JSON.stringify(options);
+  if (last?.key !== key) last = { key, corpus: buildHostileRequests(options) };
+  return last.corpus;
+}
+
+/** Lets the last corpus (~70 MB of bodies) go, for the files a worker runs next. */
+export function forgetHostileRequests(): void {
+  last = undefined;
+}
+
+type HostileOptions = { perKind: number; seed?: number; ids: string[]; foreignCursor: string };
+let last: { key: string; corpus: HostileRequest[] } | undefined;
+
+function buildHostileRequests(options: HostileOptions): HostileRequest[] {
   const r = random(options.seed ?? 20261127);
   const { perKind } = options;
   const out: HostileRequest[] = [];
