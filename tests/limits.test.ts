@@ -63,7 +63,7 @@ describe.each(engines())("query limits on %s", (kind) => {
     });
 
     it("takes its limit from the options: exactly at the limit passes, one over fails", async () => {
-      const strict = await otherApp(t, { limits: { maxCost: 10_100 } });
+      const strict = otherApp(t, { limits: { maxCost: 10_100 } });
       try {
         expect((await strict.graphql(nested(100, 100))).body.extensions?.cost).toEqual({ requestedQueryCost: 10_100, limit: 10_100 });
         const over = await strict.graphql(nested(100, 100).replace("first: 100) { nodes { name", "first: 100) { nodes { name source { page }"));
@@ -170,7 +170,7 @@ describe.each(engines())("query limits on %s", (kind) => {
     });
 
     it("takes every limit from the options", async () => {
-      const strict = await otherApp(t, { limits: { maxDepth: 3, maxAliases: 1, maxDirectives: 1, maxTokens: 20 } });
+      const strict = otherApp(t, { limits: { maxDepth: 3, maxAliases: 1, maxDirectives: 1, maxTokens: 20 } });
       try {
         expect(codeOf((await strict.graphql(`{ departments { nodes { municipality { name } } } }`)).body)).toBe("DEPTH_LIMIT_EXCEEDED");
         expect(codeOf((await strict.graphql(`{ a: __typename b: __typename }`)).body)).toBe("ALIAS_LIMIT_EXCEEDED");
@@ -188,7 +188,7 @@ describe.each(engines())("query limits on %s", (kind) => {
       expect(codeOf(body)).toBe("GRAPHQL_VALIDATION_FAILED");
       expect(body.errors![0]!.message).toMatch(/^Cannot query field "department" on type "Query"\. Check the spelling/);
       expect(body.errors![0]!.message).not.toMatch(/Did you mean/);
-      const dev = await otherApp(t, { fieldSuggestions: true });
+      const dev = otherApp(t, { fieldSuggestions: true });
       try {
         expect((await dev.graphql(`{ department { name } }`)).body.errors![0]!.message).toMatch(/Did you mean "departments"/);
       } finally {
@@ -198,7 +198,7 @@ describe.each(engines())("query limits on %s", (kind) => {
 
     it("keeps introspection on by default and turns it off when configured", async () => {
       expect((await t.graphql(`{ __schema { queryType { name } } }`)).body.data).toEqual({ __schema: { queryType: { name: "Query" } } });
-      const closed = await otherApp(t, { introspection: false });
+      const closed = otherApp(t, { introspection: false });
       try {
         const { body } = await closed.graphql(`{ __schema { queryType { name } } }`);
         expect(codeOf(body)).toBe("GRAPHQL_VALIDATION_FAILED");

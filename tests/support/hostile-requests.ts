@@ -52,7 +52,7 @@ export function hostileRequests(options: HostileOptions): HostileRequest[] {
   return last.corpus;
 }
 
-/** Lets the last corpus (~70 MB of bodies) go, for the files a worker runs next. */
+/** Lets the last corpus (tens of MB of bodies) go, for the files a worker runs next. */
 export function forgetHostileRequests(): void {
   last = undefined;
 }
