@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { createDatabase } from "../../packages/server/src/db/database.ts";
-import { admin, createPostgresDatabase, withDatabase } from "./postgres-admin.ts";
+import { createPostgresDatabase, dropPostgresDatabase, withDatabase } from "./postgres-admin.ts";
 import { pgliteTemplateFailure, prepareTemplate, type TemplateName, templateNames } from "./templates.ts";
 
 export const defaultPostgresUrl = "postgres://postgres@127.0.0.1:5432/test";
@@ -33,10 +33,9 @@ async function postgresReachable(url: string): Promise<string | undefined> {
 async function postgresTemplates(url: string): Promise<{ names: Record<TemplateName, string>; drop: () => Promise<void> }> {
   const run = randomBytes(4).toString("hex");
   const names = Object.fromEntries(templateNames.map((name) => [name, `wg_template_${run}_${name}`])) as Record<TemplateName, string>;
-  const drop = () =>
-    admin(url, async (c) => {
-      for (const name of Object.values(names)) await c.query(`drop database if exists ${name} with (force)`);
-    });
+  const drop = async () => {
+    for (const name of Object.values(names)) await dropPostgresDatabase(url, name);
+  };
   const build = async (template: TemplateName, from?: string) => {
     await createPostgresDatabase(url, names[template], from);
     // A database just created can be slow to accept its first connection while the server
