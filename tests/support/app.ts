@@ -62,7 +62,7 @@ export function otherApp(over: TestApp, app: Omit<AppOptions, "database">): Test
   return appOver(over.database, app, async () => {});
 }
 
-function appOver(database: TestDatabase, options: Omit<AppOptions, "database"> = {}, close: () => Promise<void>): TestApp {
+function appOver(database: TestDatabase, options: Omit<AppOptions, "database"> | undefined, close: () => Promise<void>): TestApp {
   const errors: Array<{ message: string; error: unknown }> = [];
   const app = createApp({ logError: (message, error) => errors.push({ message, error }), ...options, database });
   return {

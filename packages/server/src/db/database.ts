@@ -183,6 +183,13 @@ function preparingPGlite(client: PGlite): void {
   client.query = named as typeof client.query;
 }
 
+/**
+ * PostgreSQL's default 128 MB of shared buffers is zeroed at every start (initdb starts it
+ * several times): half a second and 128 MB of memory per open. Pages beyond 16 MB come from
+ * the in-process file system.
+ */
+const pgliteSharedBuffers = ["-c", "shared_buffers=16MB"];
+
 let pgliteAssetsLoaded: Promise<{ pgliteWasmModule: WebAssembly.Module; initdbWasmModule: WebAssembly.Module; fsBundle: Blob }> | undefined;
 
 /**
@@ -283,11 +290,8 @@ export async function createDatabase(options: DatabaseOptions = {}): Promise<Dat
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     // The smallest WAL segment (16 MB by default): a new data folder is 15 MB smaller, and a
     // dump of one (tests open every database from one) is a third smaller and opens faster.
-    // PostgreSQL's default 128 MB of shared buffers is zeroed at every start (initdb starts it
-    // several times): half a second and 128 MB of memory per open. Pages beyond 16 MB come from
-    // the in-process file system.
-    initDbStartParams: ["--wal-segsize=1", "-c", "shared_buffers=16MB"],
-    startParams: [...PGlite.defaultStartParams, "-c", "shared_buffers=16MB"],
+    initDbStartParams: ["--wal-segsize=1", ...pgliteSharedBuffers],
+    startParams: [...PGlite.defaultStartParams, ...pgliteSharedBuffers],
     parsers: {
       20: (value: string) => value,
       1700: (value: string) => value,
