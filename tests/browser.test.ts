@@ -1,7 +1,7 @@
 // The example dashboard and GraphiQL in a real browser: Debian's Chromium driven by playwright-core
 // (no browser download), the dashboard built by Vite and served by `vite preview`, forwarding
 // /graphql to a real API server on a test database. Screenshots go to tests/.screenshots/
-// (git-ignored). Without /usr/bin/chromium the test says so loudly and skips; in CI it fails.
+// (git-ignored), except in CI, which would discard them (~4 CPU-s of rendering and PNG). Without /usr/bin/chromium the test says so loudly and skips; in CI it fails.
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:http";
@@ -23,6 +23,7 @@ const chromiumPath = "/usr/bin/chromium";
 const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 20_000, interval: 100 });
 const hasChromium = existsSync(chromiumPath);
 const screenshots = fileURLToPath(new URL("./.screenshots/", import.meta.url));
+const takeScreenshots = !process.env.CI;
 
 /**
  * The bundled FY2023 report and a made-up FY2022 copy of it, so that a project has a series across
@@ -116,7 +117,8 @@ describe.skipIf(!hasChromium && process.env.CI !== "true")("the dashboard and Gr
     await Promise.all(temporary.map((dir) => rm(dir, { recursive: true, force: true })));
   });
 
-  const shot = (name: string) => page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
+  const shot = (name: string, of: Page = page, fullPage = true) =>
+    takeScreenshots ? of.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage }) : Promise.resolve();
   const bars = () => page.locator(".recharts-bar-rectangle");
   const rowsOf = (caption: string) => page.locator("table", { has: page.locator("caption", { hasText: caption }) }).locator("tbody tr");
 
@@ -321,7 +323,7 @@ describe.skipIf(!hasChromium && process.env.CI !== "true")("the dashboard and Gr
     const result = graphiql.locator(".graphiql-response");
     await poll(() => result.textContent()).toContain("保育の実施");
     expect(await result.textContent()).not.toContain('"errors"');
-    await graphiql.screenshot({ path: path.join(screenshots, "graphiql-1280.png") });
+    await shot("graphiql-1280", graphiql, false);
     // The Explorer plugin: ticking a field writes it into the query.
     await graphiql.getByRole("button", { name: "Show GraphiQL Explorer" }).click();
     const explorer = graphiql.locator(".graphiql-explorer-root");
@@ -330,7 +332,7 @@ describe.skipIf(!hasChromium && process.env.CI !== "true")("the dashboard and Gr
     expect(editedQuery()).not.toContain("beneficiaryGroups");
     await explorer.getByText("beneficiaryGroups", { exact: true }).click();
     await poll(editedQuery).toMatch(/^\s*beneficiaryGroups\b/m);
-    await graphiql.screenshot({ path: path.join(screenshots, "graphiql-explorer-1280.png") });
+    await shot("graphiql-explorer-1280", graphiql, false);
     await graphiql.close();
   });
 
