@@ -69,8 +69,7 @@ async function postgresTemplates(url: string): Promise<{ names: Record<TemplateN
  */
 function pgliteTemplates(): { folder: string; remove: () => void } {
   const folder = mkdtempSync(path.join(tmpdir(), "wg-pglite-templates-"));
-  // Baseline WebAssembly code only (see vitest.config.ts): the builder's initdb and imports run once.
-  const builder: ChildProcess = spawn(process.execPath, ["--liftoff-only", "--import", "tsx", path.join(import.meta.dirname, "pglite-templates.ts"), folder], {
+  const builder: ChildProcess = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "pglite-templates.ts"), folder], {
     stdio: ["ignore", "inherit", "pipe"],
   });
   let printed = "";

@@ -6,6 +6,7 @@
 import { renameSync, writeFileSync } from "node:fs";
 import { sql } from "kysely";
 import { createDatabase, type DatabaseHandle } from "../../packages/server/src/db/database.ts";
+import { compileWebAssemblyForOneJob } from "../../packages/server/src/db/one-job.ts";
 import { pgliteTemplateFile, prepareTemplate, type TemplateName } from "./templates.ts";
 
 /**
@@ -51,6 +52,7 @@ async function build(folder: string): Promise<void> {
   }
 }
 
+compileWebAssemblyForOneJob();
 const folder = process.argv[2];
 if (!folder) throw new Error("usage: pglite-templates.ts <folder>");
 await build(folder);

@@ -10,6 +10,7 @@ import { loadBundledDataset } from "../app-database.ts";
 import { departmentTotals, documentsOf } from "../data/document-totals.ts";
 import { createDatabase } from "../db/database.ts";
 import { migrateToLatest } from "../db/migrate.ts";
+import { compileWebAssemblyForOneJob } from "../db/one-job.ts";
 import type { Database } from "../db/types.ts";
 import { repositoryRoot } from "../env.ts";
 
@@ -55,6 +56,7 @@ export async function renderTotalsReport(db: Kysely<Database>, doc: DocumentInfo
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   // A throwaway in-memory database: the report reads what the importer actually wrote.
+  compileWebAssemblyForOneJob();
   const handle = await createDatabase({ dataDir: "memory://" });
   try {
     await migrateToLatest(handle.db);
