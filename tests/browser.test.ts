@@ -1,7 +1,8 @@
 // The example dashboard and GraphiQL in a real browser: Debian's Chromium driven by playwright-core
 // (no browser download), the dashboard built by Vite and served by `vite preview`, forwarding
 // /graphql to a real API server on a test database. Screenshots go to tests/.screenshots/
-// (git-ignored), except in CI, which would discard them (~4 CPU-s of rendering and PNG). Without /usr/bin/chromium the test says so loudly and skips; in CI it fails.
+// (git-ignored), except in CI, which would throw them away (~4 CPU-s of rendering and PNG).
+// Without /usr/bin/chromium the test says so loudly and skips; in CI it fails.
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:http";
@@ -23,7 +24,7 @@ const chromiumPath = "/usr/bin/chromium";
 const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 20_000, interval: 100 });
 const hasChromium = existsSync(chromiumPath);
 const screenshots = fileURLToPath(new URL("./.screenshots/", import.meta.url));
-const takeScreenshots = !process.env.CI;
+const takeScreenshots = process.env.CI !== "true";
 
 /**
  * The bundled FY2023 report and a made-up FY2022 copy of it, so that a project has a series across
