@@ -38,9 +38,8 @@ describe.each(engines())("hostile input against a live server on %s", (kind) => 
   afterAll(() => agent.destroy());
   const send = (request: HostileRequest) =>
     new Promise<{ status: number; type: string; requestId: string | null; text: string }>((resolve, reject) => {
-      const body = request.body === undefined ? undefined : typeof request.body === "string" ? Buffer.from(request.body) : request.body;
       const headers: Record<string, string> = { accept: "*/*", ...request.headers };
-      if (body) headers["content-length"] = String(body.length);
+      if (request.body) headers["content-length"] = String(request.body.length);
       const sent = httpRequest(`${base}${request.path}`, { method: request.method, headers, agent, timeout: perRequestBound }, (response) => {
         const chunks: Buffer[] = [];
         response.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -57,7 +56,7 @@ describe.each(engines())("hostile input against a live server on %s", (kind) => 
       // A hang sends nothing: the socket's idle timeout catches it as AbortSignal.timeout did.
       sent.on("timeout", () => sent.destroy(new Error(`no answer in ${perRequestBound} ms`)));
       sent.on("error", reject);
-      sent.end(body);
+      sent.end(request.body);
     });
   const askLegitimate = async () => {
     const response = await fetch(`${base}/graphql`, {

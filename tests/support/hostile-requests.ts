@@ -7,8 +7,12 @@ export interface HostileRequest {
   /** Path and query string. */
   path: string;
   headers: Record<string, string>;
-  body?: string | Uint8Array<ArrayBuffer>;
+  /** Encoded once, when the corpus is built: both engines are sent the same bytes. */
+  body?: Uint8Array<ArrayBuffer>;
 }
+
+/** A request as the generators write it: a body may still be text. */
+type Draft = Omit<HostileRequest, "body"> & { body?: string | Uint8Array<ArrayBuffer> };
 
 /** mulberry32: a small seeded generator, so the corpus is the same on every run. */
 function random(seed: number) {
@@ -29,7 +33,7 @@ function random(seed: number) {
 
 const json = { "content-type": "application/json", accept: "application/graphql-response+json" };
 
-function post(kind: string, body: unknown, headers: Record<string, string> = json): HostileRequest {
+function post(kind: string, body: unknown, headers: Record<string, string> = json): Draft {
   return {
     kind,
     method: "POST",
@@ -64,10 +68,12 @@ function buildHostileRequests(options: HostileOptions): HostileRequest[] {
   const r = random(options.seed ?? 20261127);
   const { perKind } = options;
   const out: HostileRequest[] = [];
-  const repeat = (kind: string, make: (i: number) => HostileRequest | HostileRequest[]) => {
+  const repeat = (kind: string, make: (i: number) => Draft | Draft[]) => {
     for (let i = 0; i < perKind; i++) {
       const made = make(i);
-      for (const request of Array.isArray(made) ? made : [made]) out.push({ ...request, kind });
+      for (const { body, ...request } of Array.isArray(made) ? made : [made]) {
+        out.push({ ...request, kind, ...(body === undefined ? {} : { body: typeof body === "string" ? new Uint8Array(Buffer.from(body)) : body }) });
+      }
     }
   };
 
@@ -190,7 +196,7 @@ function buildHostileRequests(options: HostileOptions): HostileRequest[] {
   });
 
   repeat("method or accept", (i) => {
-    const variants: HostileRequest[] = [
+    const variants: Draft[] = [
       { kind: "", method: "PUT", path: "/graphql", headers: json, body: JSON.stringify({ query: "{ __typename }" }) },
       { kind: "", method: "DELETE", path: "/graphql", headers: json },
       { kind: "", method: "PATCH", path: "/graphql", headers: json, body: "{}" },
